@@ -1,0 +1,166 @@
+"""`python -m rules assess|test|show|list` (CONTRACT.md sections 2 and 3)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from rules import conditions
+from rules.engine import Assessment, assess
+from rules.errors import RulesError
+from rules.policy import PolicySet, default_policies
+from rules.scenarios import SCENARIO_DIR, check, collect
+
+STATUS_HEADINGS = {
+    "eligible": "可以申请",
+    "needs_confirmation": "需要到窗口确认",
+    "needs_info": "还需要的信息",
+    "not_eligible": "暂不符合",
+    "expired": "已到期",
+}
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}, use YYYY-MM-DD") from None
+
+
+def render_text(assessment: Assessment) -> str:
+    lines = [f"评估日期：{assessment.as_of.isoformat()}　规则版本：{assessment.rules_version}"]
+    for status, heading in STATUS_HEADINGS.items():
+        group = [r for r in assessment.results if r.status == status]
+        if not group:
+            continue
+        lines.append(f"\n【{heading}】（{len(group)}项）")
+        for r in group:
+            lines.append(f"- {r.title}（{r.policy_id}，《意见》{r.article}）")
+            for reason in r.reasons:
+                lines.append(f"    · {reason}")
+            for step in r.next_steps:
+                lines.append(f"    → {step}")
+    return "\n".join(lines)
+
+
+def _read_facts(source: str) -> object:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read facts file {source}: {exc.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"facts are not valid JSON ({exc.msg} at line {exc.lineno})") from None
+
+
+def cmd_assess(args: argparse.Namespace, policies: PolicySet) -> int:
+    facts = _read_facts(args.facts)
+    result = assess(facts, args.as_of or dt.date.today(), policies)  # type: ignore[arg-type]
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(result))
+    return 0
+
+
+def cmd_test(args: argparse.Namespace, policies: PolicySet) -> int:
+    paths = [Path(p) for p in args.paths] or [SCENARIO_DIR]
+    scenarios = collect(paths, policies, args.as_of or dt.date.today())
+    passed = failed = 0
+    for scenario in scenarios:
+        failures = check(scenario, policies)
+        if failures:
+            failed += 1
+            for f in failures:
+                print(f.line())
+        else:
+            passed += 1
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def cmd_show(args: argparse.Namespace, policies: PolicySet) -> int:
+    policy = policies.get(args.id)
+    if policy is None:
+        raise UsageError(f"unknown policy id '{args.id}' (see: python -m rules list)")
+    as_of = args.as_of or dt.date.today()
+
+    def params(name: str) -> object:
+        return policy.parameters[name].at(as_of)
+
+    until = f"至 {policy.effective_until.isoformat()}" if policy.effective_until else "（未设截止日期）"
+    out = [
+        f"{policy.title}  [{policy.id}]",
+        f"类别：{policy.kind}　条款：《意见》{policy.article}",
+        f"有效期：{policy.effective_from.isoformat()} 起 {until}",
+        "原文：",
+        *(f"  “{q}”" for q in policy.quotes),
+        f"责任单位：{'、'.join(policy.responsible_units)}",
+        "适用条件：",
+    ]
+    if policy.eligible_when is None:
+        out.append("  - 原文未对个人设定条件")
+    else:
+        out.extend("  " + line for line in conditions.describe(policy.eligible_when, params))
+    verdict = "可以申请" if policy.on_match == "eligible" else f"需要到窗口确认（{policy.confirm_with}）"
+    out.append(f"满足条件时：{verdict}")
+    if policy.confirm_when is not None:
+        out.append(f"否则，若满足以下条件，需要到窗口确认（{policy.confirm_with}）：")
+        out.extend("  " + line for line in conditions.describe(policy.confirm_when, params))
+    for p in policy.parameters.values():
+        out.append(f"参数 {p.name}（{p.description}）：{p.at(as_of)}，依据《意见》{p.article}“{p.quote}”")
+    out.append(f"政策文件：{policy.path}")
+    print("\n".join(out))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, policies: PolicySet) -> int:
+    for p in policies:
+        print(f"{p.id}\t{p.article}\t{p.kind}\t{p.title}")
+    print(f"# {len(policies)} measures, rules version {policies.version}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m rules", description="沪府规〔2022〕6号 eligibility engine")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    a = sub.add_parser("assess", help="assess one person's facts")
+    a.add_argument("--facts", required=True, help="JSON file of facts, or - for stdin")
+    a.add_argument("--as-of", type=_date, help="evaluation date YYYY-MM-DD (default: today)")
+    a.add_argument("--format", choices=("json", "text"), default="json")
+    t = sub.add_parser("test", help="run scenario files")
+    t.add_argument("paths", nargs="*", help="scenario files or folders (default: rules/scenarios)")
+    t.add_argument("--as-of", type=_date, help="date for scenarios that give none (default: today)")
+    s = sub.add_parser("show", help="show one measure: article, quote, conditions")
+    s.add_argument("id")
+    s.add_argument("--as-of", type=_date)
+    sub.add_parser("list", help="list all measures")
+    return parser
+
+
+COMMANDS = {"assess": cmd_assess, "test": cmd_test, "show": cmd_show, "list": cmd_list}
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args, default_policies())
+    except (UsageError, RulesError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 1
