@@ -181,7 +181,7 @@ def evaluate(cond: Condition, facts: Mapping[str, Any], params: ParamLookup) -> 
         value = None if inner.value is None else not inner.value
         return Evaluation(value, inner.missing, inner.unmet, inner.met)
     parts = [evaluate(c, facts, params) for c in cond.children]
-    decisive = False if cond.kind == "all" else True
+    decisive = cond.kind != "all"
     hits = [p for p in parts if p.value is decisive]
     if hits:
         # The result is settled by the decisive children; the rest do not matter.

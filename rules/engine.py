@@ -106,7 +106,9 @@ def assess_policy(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> R
     elif status == "expired":
         assert policy.effective_until is not None
         reasons.append(f"{cite}：{policy.explanations['expired']}")
-        reasons.append(f"该措施适用至{_fmt(policy.effective_until)}（原文：“{policy.until_quote}”），评估日期为{_fmt(as_of)}。")
+        reasons.append(
+            f"该措施适用至{_fmt(policy.effective_until)}（原文：“{policy.until_quote}”），评估日期为{_fmt(as_of)}。"
+        )
     else:
         assert ev is not None
         reasons.append(f"{cite}：{policy.explanations[status]}")

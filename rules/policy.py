@@ -157,9 +157,7 @@ def parse_policy(data: Any, path: str, text: str) -> Policy:
         if not isinstance(ref, Mapping) or not ref.get("article") or not ref.get("quote"):
             raise PolicyFileError(path, f"parameter '{name}' needs a reference with article and quote")
         _verbatim(ref["quote"], text, f"parameter '{name}' reference quote", path)
-        values = tuple(
-            sorted((_date(d, f"parameter '{name}' date", path), v) for d, v in raw["values"].items())
-        )
+        values = tuple(sorted((_date(d, f"parameter '{name}' date", path), v) for d, v in raw["values"].items()))
         params[name] = Parameter(name, str(raw.get("description", "")), values, ref["article"], ref["quote"])
 
     def cond(key: str) -> Condition | None:
