@@ -230,6 +230,8 @@ def load_file(path: Path, text: str | None = None) -> Policy:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise PolicyFileError(str(path), f"not valid YAML: {str(exc).splitlines()[0]}") from None
+    except ValueError as exc:  # PyYAML builds dates itself and raises on e.g. 2022-13-45
+        raise PolicyFileError(str(path), f"bad date or value: {exc}") from None
     shown = path.resolve()
     if shown.is_relative_to(PACKAGE_DIR.parent):
         shown = shown.relative_to(PACKAGE_DIR.parent)

@@ -109,7 +109,10 @@ def rank_questions(
             settled += hits / len(values)
         scores.append(QuestionScore(name, settled, len(measures), FACTS[name].question))
     scores.sort(key=lambda s: (-round(s.decides, 9), -s.touches, FACT_ORDER[s.fact]))
-    return scores
+    # A fact that settles nothing on its own (e.g. months of unemployment while the employment status
+    # is unknown) waits until it does; it is offered only when no single answer settles anything.
+    decisive = [s for s in scores if s.decides > 0]
+    return decisive or scores
 
 
 def next_questions(

@@ -59,6 +59,8 @@ def load_scenarios(path: Path, policies: PolicySet, default_as_of: dt.date) -> l
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ScenarioFileError(name, f"not valid YAML: {str(exc).splitlines()[0]}") from None
+    except ValueError as exc:  # e.g. as_of: 2022-13-45, which PyYAML turns into a date itself
+        raise ScenarioFileError(name, f"bad date or value: {exc}") from None
     except OSError as exc:
         raise ScenarioFileError(name, f"cannot read: {exc.strerror}") from None
     file_as_of = default_as_of

@@ -1,0 +1,150 @@
+"""assess(): statuses, reasons, missing facts, dates — on the real policy files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from rules import STATUSES, assess, default_policies
+from rules.facts import FACTS
+
+JULY = dt.date(2022, 7, 1)
+
+
+def result(facts: dict, policy_id: str, as_of: dt.date = JULY):  # type: ignore[no-untyped-def]
+    return assess(facts, as_of).by_id()[policy_id]
+
+
+def test_every_measure_answers_once_with_a_contract_status() -> None:
+    out = assess({}, JULY)
+    assert [r.policy_id for r in out.results] == default_policies().ids
+    assert all(r.status in STATUSES for r in out.results)
+
+
+def test_contract_shape_of_the_json() -> None:
+    data = assess({"employment_status": "unemployed"}, JULY).to_dict()
+    assert data["as_of"] == "2022-07-01"
+    assert data["rules_version"] == default_policies().version
+    for r in data["results"]:
+        assert {"policy_id", "status", "article", "reasons", "missing_facts", "next_steps"} <= set(r)
+        assert r["reasons"] and r["next_steps"]
+        assert r["reasons"][0].startswith(f"《意见》{r['article']}")
+
+
+def test_absent_facts_give_needs_info_naming_them_never_a_default() -> None:
+    r = result({"employment_status": "unemployed"}, "unemployed_hiring_subsidy")
+    assert r.status == "needs_info"
+    assert r.missing_facts == ("unemployed_months",)
+    empty = assess({}, JULY)
+    for r in empty.results:
+        if r.status == "needs_info":
+            assert r.missing_facts, r.policy_id
+            assert all(m in FACTS for m in r.missing_facts)
+        else:
+            assert not r.missing_facts
+
+
+def test_needs_info_is_only_given_with_missing_facts_and_settles_when_they_are_told() -> None:
+    # Telling every missing fact (with any value) must move a measure out of needs_info.
+    for r in assess({}, JULY).results:
+        if r.status != "needs_info":
+            continue
+        facts: dict = {}
+        for _ in range(10):
+            current = assess(facts, JULY).by_id()[r.policy_id]
+            if current.status != "needs_info":
+                break
+            for name in current.missing_facts:
+                facts[name] = _some_value(name)
+        assert assess(facts, JULY).by_id()[r.policy_id].status != "needs_info", r.policy_id
+
+
+def _some_value(name: str) -> object:
+    fact = FACTS[name]
+    if fact.type == "bool":
+        return False
+    if fact.type == "int":
+        return fact.minimum or 0
+    if fact.type == "enum":
+        return fact.choices[0]
+    return [] if fact.type == "list" else "其他"
+
+
+@pytest.mark.parametrize(("months", "status"), [(2, "needs_confirmation"), (3, "eligible"), (0, "needs_confirmation")])
+def test_unemployment_threshold_boundary(months: int, status: str) -> None:
+    r = result({"employment_status": "unemployed", "unemployed_months": months}, "unemployed_hiring_subsidy")
+    assert r.status == status
+
+
+def test_threshold_is_a_dated_parameter_cited_to_the_article() -> None:
+    policy = default_policies().get("unemployed_hiring_subsidy")
+    assert policy is not None
+    param = policy.parameters["min_unemployed_months"]
+    assert param.at(JULY) == 3
+    assert param.article == "四(二)"
+
+
+def test_belonging_to_a_group_is_not_being_certified() -> None:
+    group_only = result({"hardship_certified": False, "hardship_groups": ["disabled"]}, "hardship_subsidies")
+    certified = result({"hardship_certified": True}, "hardship_subsidies")
+    assert group_only.status == "needs_confirmation"
+    assert any("认定" in reason for reason in group_only.reasons)
+    assert any("街道社区就业服务站" in step for step in group_only.next_steps)
+    assert certified.status == "eligible"
+
+
+@pytest.mark.parametrize(("day", "status"), [(dt.date(2022, 12, 31), "eligible"), (dt.date(2023, 1, 1), "expired")])
+def test_2022_bound_measure_expires_after_the_year(day: dt.date, status: str) -> None:
+    r = result({"employment_status": "unemployed"}, "temporary_public_welfare_post", day)
+    assert r.status == status
+    if status == "expired":
+        assert any("2022年12月31日" in reason for reason in r.reasons)
+
+
+def test_expired_measures_are_never_a_silent_yes() -> None:
+    late = dt.date(2026, 11, 23)
+    for policy in default_policies():
+        if policy.effective_until is not None:
+            for facts in ({}, {"employment_status": "unemployed", "hardship_certified": True}):
+                assert result(facts, policy.id, late).status == "expired"
+
+
+def test_before_the_opinion_nothing_applies() -> None:
+    out = assess({"employment_status": "unemployed", "unemployed_months": 6}, dt.date(2022, 6, 24))
+    assert {r.status for r in out.results} == {"not_eligible"}
+    assert "施行" in out.results[0].reasons[0]
+
+
+def test_the_date_is_an_input_not_the_clock() -> None:
+    facts = {"employment_status": "unemployed"}
+    a = assess(facts, dt.date(2022, 8, 1)).by_id()["temporary_public_welfare_post"].status
+    b = assess(facts, dt.date(2024, 8, 1)).by_id()["temporary_public_welfare_post"].status
+    assert (a, b) == ("eligible", "expired")
+    with pytest.raises(TypeError):
+        assess(facts, "2022-08-01")  # type: ignore[arg-type]
+
+
+def test_not_eligible_reasons_say_which_condition_failed() -> None:
+    r = result({"employment_status": "employed"}, "unemployed_hiring_subsidy")
+    assert r.status == "not_eligible"
+    assert any("不符合" in reason and "在职" in reason for reason in r.reasons)
+
+
+def test_assessment_is_deterministic() -> None:
+    facts = {"age": 45, "employment_status": "unemployed", "unemployed_months": 4, "hardship_groups": []}
+    assert assess(facts, JULY).to_dict() == assess(facts, JULY).to_dict()
+
+
+def test_every_status_is_reachable_somewhere_in_the_catalogue() -> None:
+    seen = set()
+    samples = [
+        {},
+        {"employment_status": "unemployed", "unemployed_months": 2},
+        {"employment_status": "employed", "hardship_certified": False, "hardship_groups": []},
+        {"hardship_certified": True},
+    ]
+    for facts, day in itertools.product(samples, (JULY, dt.date(2023, 6, 1))):
+        seen |= {r.status for r in assess(facts, day).results}
+    assert seen == set(STATUSES)
