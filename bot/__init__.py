@@ -1,0 +1,1 @@
+"""Channels: the Telegram bot, the staff web app and the one-command launcher."""

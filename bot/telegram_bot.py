@@ -1,0 +1,361 @@
+"""Telegram channel: python-telegram-bot 22 `Application` bridging chats to the Rasa REST channel.
+
+Run: `.venv/bin/python -m bot.telegram_bot` (does nothing without TELEGRAM_BOT_TOKEN).
+Env: TELEGRAM_BOT_TOKEN, RASA_URL (http://127.0.0.1:5005), CASELOG_SALT, TELEGRAM_RATE_LIMIT (20 per
+TELEGRAM_RATE_WINDOW=60 s), TELEGRAM_MODE=polling|webhook, and for webhook mode TELEGRAM_WEBHOOK_URL
+(public https URL Telegram posts to), TELEGRAM_WEBHOOK_SECRET, TELEGRAM_WEBHOOK_LISTEN (127.0.0.1),
+TELEGRAM_WEBHOOK_PORT (8443), TELEGRAM_WEBHOOK_PATH (/telegram/webhook); TELEGRAM_API_BASE_URL for a
+local Bot API server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import os
+import secrets
+import signal
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.identity import load_salt, sender_id
+from bot.rasa_client import UNAVAILABLE_TEXT, BotMessage, RasaClient, RasaUnavailable
+from bot.ratelimit import RateLimiter
+from bot.render import assessment_text
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_TEXT = 4000
+CALLBACK_LIMIT = 64
+
+WELCOME_TEXT = (
+    "您好！我是上海稳就业政策助手，可以根据您的情况，告诉您《关于进一步做好稳就业工作的若干意见》"
+    "（沪府规〔2022〕6号）里哪些措施适用于您。\n直接用中文描述您的情况即可，例如：“我去年毕业，还没找到工作”。"
+)
+HELP_TEXT = (
+    "使用说明：\n"
+    "• 直接发文字描述您的情况或提问，例如“我失业半年了，能领什么补贴？”\n"
+    "• 出现按钮时，可直接点按钮回答（是 / 不是 / 不知道）。\n"
+    "• /restart 重新开始一次咨询（清除之前说过的情况）\n"
+    "• /help 查看本说明\n"
+    "请不要发送身份证号、银行卡号等个人敏感信息。结果仅供参考，以经办部门认定为准。"
+)
+RATE_LIMIT_TEXT = "您发送得有点快，请稍等一分钟再继续，我会接着为您解答。"
+NON_TEXT_TEXT = "目前我只能看懂文字消息，请用文字描述您的情况。"
+EXPIRED_BUTTON_TEXT = "这个按钮已失效，请直接输入您的回答。"
+
+
+@dataclass
+class TelegramConfig:
+    token: str
+    rasa_url: str | None = None
+    salt: bytes = b""
+    rate_limit: int = 20
+    rate_window: float = 60.0
+    mode: str = "polling"
+    base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_path: str = "/telegram/webhook"
+    poll_interval: float = 0.0
+    poll_timeout: int = 10
+
+    @classmethod
+    def from_env(cls) -> TelegramConfig | None:
+        token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+        if not token:
+            return None
+        env = os.environ.get
+        return cls(
+            token=token,
+            rasa_url=env("RASA_URL"),
+            salt=load_salt(),
+            rate_limit=int(env("TELEGRAM_RATE_LIMIT", "20")),
+            rate_window=float(env("TELEGRAM_RATE_WINDOW", "60")),
+            mode=env("TELEGRAM_MODE", "polling").strip().lower(),
+            base_url=env("TELEGRAM_API_BASE_URL") or None,
+            webhook_url=env("TELEGRAM_WEBHOOK_URL") or None,
+            webhook_secret=env("TELEGRAM_WEBHOOK_SECRET") or secrets.token_urlsafe(32),
+            webhook_listen=env("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
+            webhook_port=int(env("TELEGRAM_WEBHOOK_PORT", "8443")),
+            webhook_path=env("TELEGRAM_WEBHOOK_PATH", "/telegram/webhook"),
+        )
+
+
+class ButtonStore:
+    """Maps inline-keyboard callback data to Rasa payloads; long payloads get a short key."""
+
+    def __init__(self, size: int = 5000) -> None:
+        self._size = size
+        self._long: OrderedDict[str, str] = OrderedDict()
+
+    def encode(self, payload: str) -> str:
+        direct = "p:" + payload
+        if len(direct.encode("utf-8")) <= CALLBACK_LIMIT:
+            return direct
+        key = secrets.token_urlsafe(12)
+        self._long[key] = payload
+        while len(self._long) > self._size:
+            self._long.popitem(last=False)
+        return "k:" + key
+
+    def decode(self, data: str) -> str | None:
+        if data.startswith("p:"):
+            return data[2:]
+        if data.startswith("k:"):
+            return self._long.get(data[2:])
+        return None
+
+
+def keyboard(message: BotMessage, store: ButtonStore, per_row: int = 3) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    buttons = [InlineKeyboardButton(b.title[:64], callback_data=store.encode(b.payload)) for b in message.buttons]
+    width = per_row if all(len(b.text) <= 6 for b in buttons) else 1
+    return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
+
+
+def message_text(message: BotMessage) -> str | None:
+    if message.text:
+        return message.text
+    if message.assessment is not None:
+        return assessment_text(message.assessment)
+    if message.buttons:
+        return "请选择："
+    return None
+
+
+def chunks(text: str, size: int = MAX_TEXT) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+
+class ChatBridge:
+    """The handlers: rate limit, forward to Rasa under a hashed sender id, render the reply."""
+
+    def __init__(self, config: TelegramConfig, rasa: RasaClient) -> None:
+        self.config = config
+        self.rasa = rasa
+        self.limiter = RateLimiter(config.rate_limit, config.rate_window)
+        self.store = ButtonStore()
+        self._warned: dict[int, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def sender(self, user_id: int) -> str:
+        return sender_id(CHANNEL, user_id, self.config.salt)
+
+    def _allowed(self, user_id: int) -> tuple[bool, bool]:
+        """(allowed, should_warn): warn once per window, then stay quiet."""
+        if self.limiter.allow(str(user_id)):
+            return True, False
+        now = asyncio.get_running_loop().time()
+        last = self._warned.get(user_id)
+        if last is not None and now - last < self.config.rate_window:
+            return False, False
+        self._warned[user_id] = now
+        return False, True
+
+    async def forward(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+        chat = update.effective_chat
+        user = update.effective_user
+        if chat is None or user is None:
+            return
+        allowed, warn = self._allowed(user.id)
+        if not allowed:
+            if warn:
+                await context.bot.send_message(chat.id, RATE_LIMIT_TEXT)
+            return
+        sender = self.sender(user.id)
+        lock = self._locks.setdefault(sender, asyncio.Lock())
+        async with lock:
+            with contextlib.suppress(Exception):
+                await context.bot.send_chat_action(chat.id, "typing")
+            try:
+                replies = await self.rasa.send(sender, text, {"channel": CHANNEL})
+            except RasaUnavailable:
+                await context.bot.send_message(chat.id, UNAVAILABLE_TEXT)
+                return
+            if not replies:
+                await context.bot.send_message(chat.id, "抱歉，我没能理解，请换个说法再试试，或输入 /help 查看说明。")
+                return
+            for reply in replies:
+                text_out = message_text(reply)
+                if text_out is None:
+                    continue
+                parts = chunks(text_out)
+                for i, part in enumerate(parts):
+                    markup = keyboard(reply, self.store) if i == len(parts) - 1 else None
+                    await context.bot.send_message(chat.id, part, reply_markup=markup)
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat is None:
+            return
+        await context.bot.send_message(update.effective_chat.id, WELCOME_TEXT)
+        await self.forward(update, context, "/greet")
+
+    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, HELP_TEXT)
+
+    async def on_restart(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.forward(update, context, "/restart")
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_message is not None and update.effective_message.text:
+            await self.forward(update, context, update.effective_message.text)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, NON_TEXT_TEXT)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        payload = self.store.decode(query.data or "")
+        if payload is None:
+            await query.answer(EXPIRED_BUTTON_TEXT)
+            return
+        await query.answer()
+        await self.forward(update, context, payload)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram handler failed: %s", type(context.error).__name__, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            with contextlib.suppress(Exception):
+                await context.bot.send_message(update.effective_chat.id, UNAVAILABLE_TEXT)
+
+
+def build_application(config: TelegramConfig, rasa: RasaClient | None = None) -> Application:
+    builder = ApplicationBuilder().token(config.token).concurrent_updates(32)
+    if config.base_url:
+        builder = builder.base_url(config.base_url)
+    app = builder.build()
+    bridge = ChatBridge(config, rasa or RasaClient(config.rasa_url))
+    app.bot_data["bridge"] = bridge
+    app.add_handler(CommandHandler("start", bridge.on_start))
+    app.add_handler(CommandHandler("help", bridge.on_help))
+    app.add_handler(CommandHandler("restart", bridge.on_restart))
+    app.add_handler(CallbackQueryHandler(bridge.on_button))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, bridge.on_text))
+    app.add_handler(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, bridge.on_other))
+    app.add_error_handler(bridge.on_error)
+    return app
+
+
+def webhook_app(app: Application, config: TelegramConfig) -> Starlette:
+    """The HTTP endpoint Telegram posts updates to; requests without the right secret header get 403."""
+
+    async def receive(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not config.webhook_secret or not hmac.compare_digest(given.encode(), config.webhook_secret.encode()):
+            return PlainTextResponse("forbidden", status_code=403)
+        try:
+            data = await request.json()
+            update = Update.de_json(data, app.bot)
+        except Exception:
+            return PlainTextResponse("bad update", status_code=400)
+        if update is None:
+            return PlainTextResponse("bad update", status_code=400)
+        await app.update_queue.put(update)
+        return Response(status_code=200)
+
+    async def health(_: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    return Starlette(
+        routes=[Route(config.webhook_path, receive, methods=["POST"]), Route("/healthz", health, methods=["GET"])]
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(app: Application, config: TelegramConfig) -> AsyncIterator[Application]:
+    """Start the application in polling or webhook mode; stop everything on exit."""
+    bridge: ChatBridge = app.bot_data["bridge"]
+    async with app:
+        await app.bot.set_my_commands([("start", "开始咨询"), ("help", "使用说明"), ("restart", "重新开始")])
+        server: uvicorn.Server | None = None
+        task: asyncio.Task[None] | None = None
+        if config.mode == "webhook":
+            if not config.webhook_url:
+                raise SystemExit("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL")
+            await app.bot.set_webhook(
+                config.webhook_url, secret_token=config.webhook_secret, allowed_updates=["message", "callback_query"]
+            )
+            server = uvicorn.Server(
+                uvicorn.Config(
+                    webhook_app(app, config),
+                    host=config.webhook_listen,
+                    port=config.webhook_port,
+                    log_level="warning",
+                    lifespan="off",
+                )
+            )
+            server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+            task = asyncio.create_task(server.serve())
+        else:
+            assert app.updater is not None
+            await app.updater.start_polling(
+                poll_interval=config.poll_interval,
+                timeout=config.poll_timeout,
+                allowed_updates=["message", "callback_query"],
+            )
+        await app.start()
+        try:
+            yield app
+        finally:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if server is not None and task is not None:
+                server.should_exit = True
+                await task
+            await app.stop()
+            await bridge.rasa.aclose()
+
+
+async def serve(config: TelegramConfig) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    app = build_application(config)
+    async with running(app, config):
+        log.info("Telegram bot running (%s mode)", config.mode)
+        await stop.wait()
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines would print the bot token
+    config = TelegramConfig.from_env()
+    if config is None:
+        print("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is not started.")
+        return 0
+    asyncio.run(serve(config))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
