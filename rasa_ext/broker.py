@@ -1,0 +1,50 @@
+"""SpoolEventBroker: Rasa's tracker events go to the case-log spool (fsync'd JSON lines).
+
+endpoints.yml:
+    event_broker:
+      type: rasa_ext.broker.SpoolEventBroker
+      spool_dir: var/spool        # or "${CASELOG_SPOOL_DIR}"; empty → $CASELOG_SPOOL_DIR or var/spool
+
+Publishing never raises into the conversation: if the spool cannot be written the event is
+dropped with an error log (the conversation goes on); the database is never touched here.
+"""
+
+from __future__ import annotations
+
+import logging
+from asyncio import AbstractEventLoop
+from typing import Any
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.utils.endpoints import EndpointConfig
+
+from caselog.spool import Spool, default_spool_dir
+
+logger = logging.getLogger(__name__)
+
+
+class SpoolEventBroker(EventBroker):
+    def __init__(self, spool_dir: str | None = None, max_segment_bytes: int | None = None, **_: Any) -> None:
+        directory = spool_dir or default_spool_dir()
+        kwargs = {"max_segment_bytes": int(max_segment_bytes)} if max_segment_bytes else {}
+        self.spool = Spool(directory, **kwargs)
+        logger.info("Case-log events are spooled to '%s'.", self.spool.dir)
+
+    @classmethod
+    async def from_endpoint_config(
+        cls,
+        broker_config: EndpointConfig | None,
+        event_loop: AbstractEventLoop | None = None,
+    ) -> SpoolEventBroker | None:
+        if broker_config is None:
+            return None
+        return cls(**broker_config.kwargs)
+
+    def publish(self, event: dict[str, Any]) -> None:
+        try:
+            self.spool.append_event(event)
+        except Exception:  # never fail the conversation because of the case log
+            logger.exception("could not spool a case-log event of type %r", event.get("event"))
+
+    def is_ready(self) -> bool:
+        return self.spool.dir.is_dir()
