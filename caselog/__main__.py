@@ -1,0 +1,5 @@
+import sys
+
+from caselog.cli import main
+
+sys.exit(main())

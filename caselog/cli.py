@@ -1,0 +1,423 @@
+"""`caselog` command: list/show/export cases, purge old ones, replay assessments, drain, migrate, staff.
+
+Bad input or an unreachable database → one line on stderr and a non-zero exit, never a traceback.
+Exit codes: 0 ok, 1 other error, 2 bad input, 3 database unavailable, 4 no such case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import getpass
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from caselog.errors import BadInput, CaselogError, CaseNotFound, DatabaseUnavailable
+
+PROG = "caselog"
+STAFF_PASSWORD_ENV = "CASELOG_STAFF_PASSWORD"
+
+
+class OneLineParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--since", type=_date, help="cases started on or after this date (YYYY-MM-DD, UTC)")
+    p.add_argument("--until", type=_date, help="cases started on or before this date (YYYY-MM-DD, UTC)")
+    p.add_argument("--channel", help="e.g. rest, telegram, web")
+    p.add_argument("--measure", help="a measure id (policy_id) some assessment of the case covered")
+    p.add_argument("--status", help="with --measure: that measure's status; alone: any measure's status")
+
+
+def build_parser() -> OneLineParser:
+    parser = OneLineParser(prog=PROG, description="The 稳就业 assistant's case log.")
+    parser.add_argument("--database-url", help="default: $DATABASE_URL or sqlite:///var/caselog.db")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    p = sub.add_parser("list", help="list cases, newest first")
+    _add_filters(p)
+    p.add_argument("--limit", type=_non_negative, default=50)
+    p.add_argument("--offset", type=_non_negative, default=0)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("show", help="one case with its turns, assessments and notes")
+    p.add_argument("case_id", type=_non_negative)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("export", help="export cases (jsonl: one case per line; csv: one turn per row)")
+    _add_filters(p)
+    p.add_argument("--format", choices=("jsonl", "csv"), required=True)
+    p.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+
+    p = sub.add_parser("counts", help="assessment results per day/week/month, measure and status")
+    p.add_argument("--since", type=_date)
+    p.add_argument("--until", type=_date)
+    p.add_argument("--bucket", choices=("day", "week", "month"), default="day")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("purge", help="delete cases that ended more than DAYS days ago (retention)")
+    p.add_argument("--older-than", type=_non_negative, required=True, metavar="DAYS")
+    p.add_argument("--dry-run", action="store_true", help="only count them")
+
+    p = sub.add_parser("replay", help="re-assess logged facts under the current rules; report changed outcomes")
+    p.add_argument("--as-of", type=_date, help="assessment date for the replay (default: each logged as_of)")
+    p.add_argument("--policies", type=Path, help="a policy folder to replay against (default: the shipped rules)")
+    p.add_argument("--measure", help="report only this measure id")
+    p.add_argument("--since", type=_date)
+    p.add_argument("--until", type=_date)
+    p.add_argument("--channel")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--fail-on-change", action="store_true", help="exit 1 when some outcome changed")
+
+    p = sub.add_parser("drain", help="move spooled conversation events into the database")
+    p.add_argument("--spool-dir", type=Path, help="default: $CASELOG_SPOOL_DIR or var/spool")
+    p.add_argument("--follow", action="store_true", help="keep following the spool (Ctrl-C to stop)")
+    p.add_argument("--poll-interval", type=float, default=0.5)
+
+    sub.add_parser("migrate", help="create or upgrade the database schema (alembic upgrade head)")
+
+    p = sub.add_parser("staff", help="staff logins for the web app")
+    staff = p.add_subparsers(dest="staff_command", required=True, parser_class=OneLineParser)
+    p = staff.add_parser("add", help=f"add a staff user; password from ${STAFF_PASSWORD_ENV} or a prompt")
+    p.add_argument("username")
+    p = staff.add_parser("passwd", help="set a staff user's password (same sources)")
+    p.add_argument("username")
+    return parser
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _engine(args: argparse.Namespace, *, schema: bool = True) -> sa.Engine:
+    from caselog.db import check_connection, make_engine
+
+    engine = make_engine(args.database_url)
+    check_connection(engine)
+    if schema and not sa.inspect(engine).has_table("cases"):
+        raise DatabaseUnavailable("the database has no case-log tables yet: run `caselog migrate` first")
+    return engine
+
+
+def _check_measure_status(measure: str | None, status: str | None) -> None:
+    import rules
+
+    if measure is not None and measure not in rules.default_policies().ids:
+        raise BadInput(f"unknown measure id {measure!r} (see rules/source/CATALOGUE.md)")
+    if status is not None and status not in rules.STATUSES:
+        raise BadInput(f"unknown status {status!r}; one of {', '.join(rules.STATUSES)}")
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    if args.since and args.until and args.since > args.until:
+        raise BadInput(f"--since {args.since} is after --until {args.until}")
+    _check_measure_status(args.measure, args.status)
+    return {
+        "since": args.since,
+        "until": args.until,
+        "channel": args.channel,
+        "policy_id": args.measure,
+        "status": args.status,
+    }
+
+
+def _ts(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    from caselog.queries import list_cases
+
+    filters = _filters(args)
+    with Session(_engine(args)) as session:
+        cases = list_cases(session, **filters, limit=args.limit, offset=args.offset)
+    if args.format == "json":
+        json.dump([c.to_dict() for c in cases], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    for c in cases:
+        eligible = [p for p, s in c.latest_statuses.items() if s == "eligible"]
+        out.write(
+            f"{c.id:>6}  {_ts(c.started_at)}  {c.channel:<10} turns={c.turn_count:<3} "
+            f"assessments={c.assessment_count:<2} eligible={','.join(eligible) or '-'}\n"
+        )
+    out.write(f"{len(cases)} case(s)\n")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    from caselog.queries import case_to_dict, get_case
+
+    with Session(_engine(args)) as session:
+        case = get_case(session, args.case_id)
+        if case is None:
+            raise CaseNotFound(f"no case with id {args.case_id}")
+        data = case_to_dict(case)
+    if args.format == "json":
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    out.write(f"case {data['id']}  channel={data['channel']}  user={data['user_hash'][:12]}…\n")
+    out.write(f"started {data['started_at']}  ended {data['ended_at'] or '-'}  rules {data['rules_version'] or '-'}\n")
+    for t in data["turns"]:
+        extra = f"  [{t['intent']} {t['confidence']:.2f}]" if t["intent"] and t["confidence"] is not None else ""
+        out.write(f"  {t['ts'][:19]} {t['speaker']:>4}: {t['text']}{extra}\n")
+    for a in data["assessments"]:
+        out.write(f"  assessment {a['id']} as of {a['as_of']} ({a['rules_version']}) facts={json.dumps(a['facts'])}\n")
+        for pid, status in a["results"].items():
+            out.write(f"    {pid}: {status}\n")
+    for n in data["notes"]:
+        out.write(f"  note by {n['author']} at {n['created_at'][:19]}: {n['text']}\n")
+    return 0
+
+
+CSV_COLUMNS = (
+    "case_id",
+    "channel",
+    "user_hash",
+    "case_started_at",
+    "seq",
+    "ts",
+    "speaker",
+    "text",
+    "intent",
+    "confidence",
+)
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from caselog.queries import case_to_dict, iter_cases
+
+    filters = _filters(args)
+    engine = _engine(args)
+    target = open(args.output, "w", encoding="utf-8", newline="") if args.output else out  # noqa: SIM115
+    count = 0
+    try:
+        writer = csv.writer(target) if args.format == "csv" else None
+        if writer:
+            writer.writerow(CSV_COLUMNS)
+        with Session(engine) as session:
+            for case in iter_cases(session, **filters):
+                data = case_to_dict(case)
+                count += 1
+                if writer is None:
+                    target.write(json.dumps(data, ensure_ascii=False) + "\n")
+                    continue
+                for t in data["turns"]:
+                    writer.writerow(
+                        [data["id"], data["channel"], data["user_hash"], data["started_at"], t["seq"], t["ts"],
+                         t["speaker"], t["text"], t["intent"] or "", "" if t["confidence"] is None else t["confidence"]]
+                    )  # fmt: skip
+    finally:
+        if args.output:
+            target.close()
+    if args.output:
+        print(f"exported {count} case(s) to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_counts(args: argparse.Namespace, out: TextIO) -> int:
+    from caselog.queries import counts_per_measure_and_status
+
+    with Session(_engine(args)) as session:
+        rows = counts_per_measure_and_status(session, args.since, args.until, bucket=args.bucket)
+    if args.format == "json":
+        json.dump([{**r, "bucket": r["bucket"].isoformat()} for r in rows], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    for r in rows:
+        out.write(f"{r['bucket']}  {r['policy_id']:<40} {r['status']:<20} {r['count']}\n")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
+    from caselog.queries import purge_older_than
+
+    with Session(_engine(args)) as session, session.begin():
+        n = purge_older_than(session, args.older_than)
+        if args.dry_run:
+            session.rollback()
+    verb = "would delete" if args.dry_run else "deleted"
+    out.write(f"{verb} {n} case(s) older than {args.older_than} day(s)\n")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
+    import rules
+    from caselog.replay import replay
+
+    policies = None
+    if args.policies is not None:
+        if not args.policies.is_dir():
+            raise BadInput(f"--policies: no such folder: {args.policies}")
+        try:
+            policies = rules.load_policies(args.policies)
+        except rules.RulesError as exc:
+            raise BadInput(f"--policies: {str(exc).splitlines()[0]}") from None
+    if args.measure is not None and args.measure not in (policies or rules.default_policies()).ids:
+        raise BadInput(f"unknown measure id {args.measure!r} (see rules/source/CATALOGUE.md)")
+    with Session(_engine(args)) as session:
+        report = replay(
+            session,
+            as_of=args.as_of,
+            policies=policies,
+            since=args.since,
+            until=args.until,
+            channel=args.channel,
+            policy_id=args.measure,
+        )
+    if args.format == "json":
+        json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        for c in report.changes:
+            out.write(
+                f"case {c.case_id} assessment {c.assessment_id} as of {c.as_of}: "
+                f"{c.policy_id} {c.before or '(absent)'} -> {c.after or '(removed)'}\n"
+            )
+        for aid, why in report.invalid:
+            out.write(f"assessment {aid}: facts no longer valid: {why}\n")
+        for pid, counter in sorted(report.per_measure().items()):
+            parts = ", ".join(f"{b or '(absent)'}->{a or '(removed)'} x{n}" for (b, a), n in counter.most_common())
+            out.write(f"measure {pid}: {sum(counter.values())} changed ({parts})\n")
+        out.write(
+            f"{report.assessments} assessment(s) replayed under {report.rules_version}: "
+            f"{report.changed_assessments} with changed outcomes, {len(report.changes)} measure outcome(s) changed\n"
+        )
+    return 1 if args.fail_on_change and report.changes else 0
+
+
+def cmd_drain(args: argparse.Namespace, out: TextIO) -> int:
+    from caselog.drain import drain_once, run
+    from caselog.spool import Spool, default_spool_dir
+
+    spool_dir = args.spool_dir or default_spool_dir()
+    if not Path(spool_dir).is_dir():
+        raise BadInput(f"no spool folder at {spool_dir}")
+    spool = Spool(spool_dir)
+    if not args.follow:
+        n = drain_once(spool, _engine(args))
+        out.write(f"drained {n} record(s) from {spool_dir}\n")
+        return 0
+    from caselog.db import make_engine
+
+    engine = make_engine(args.database_url)  # may be down now: the loop waits for it
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s caselog-drain %(levelname)s %(message)s")
+    try:
+        stats = run(spool, engine, stop, poll_interval=args.poll_interval)
+    except KeyboardInterrupt:
+        stop.set()
+        return 0
+    out.write(f"drained {stats.applied} record(s); {stats.failures} database error(s) waited out\n")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, out: TextIO) -> int:
+    from caselog.migrate import current_revision, upgrade
+
+    engine = _engine(args, schema=False)
+    upgrade(engine)
+    out.write(f"case-log schema at revision {current_revision(engine)}\n")
+    return 0
+
+
+def _password() -> str:
+    env = os.environ.get(STAFF_PASSWORD_ENV)
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline().rstrip("\n")
+        if not line:
+            raise BadInput(f"no password: set ${STAFF_PASSWORD_ENV} or type it at the prompt")
+        return line
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        raise BadInput("the two passwords differ")
+    return first
+
+
+def cmd_staff(args: argparse.Namespace, out: TextIO) -> int:
+    from caselog.queries import create_staff_user, set_staff_password
+
+    engine = _engine(args)
+    password = _password()
+    with Session(engine) as session, session.begin():
+        if args.staff_command == "add":
+            create_staff_user(session, args.username, password)
+            out.write(f"staff user {args.username!r} added\n")
+        else:
+            set_staff_password(session, args.username, password)
+            out.write(f"password of {args.username!r} changed\n")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "export": cmd_export,
+    "counts": cmd_counts,
+    "purge": cmd_purge,
+    "replay": cmd_replay,
+    "drain": cmd_drain,
+    "migrate": cmd_migrate,
+    "staff": cmd_staff,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, sys.stdout)
+    except CaselogError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except sa.exc.SQLAlchemyError as exc:
+        from caselog.db import database_url, safe_url
+
+        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"{PROG}: error: database error ({safe_url(database_url(args.database_url))}): {first}", file=sys.stderr)
+        return DatabaseUnavailable.exit_code
+    except OSError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

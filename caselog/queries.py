@@ -1,0 +1,331 @@
+"""Queries for the staff web app and the CLI. Every function takes an open Session.
+
+Texts are masked on the way in (the channel and the spool already did; notes are masked here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from caselog.errors import BadInput, CaseNotFound
+from caselog.models import Assessment, AssessmentResult, Case, StaffNote, StaffUser, Turn, utcnow
+from caselog.passwords import MIN_PASSWORD_LENGTH, burn_time, hash_password, verify_password
+from caselog.privacy import mask_text
+
+BUCKETS = ("day", "week", "month")
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: int
+    channel: str
+    user_hash: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    rules_version: str | None
+    turn_count: int
+    assessment_count: int
+    # The latest assessment's statuses, policy_id -> status ({} when the case has none).
+    latest_statuses: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "channel": self.channel,
+            "user_hash": self.user_hash,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "rules_version": self.rules_version,
+            "turn_count": self.turn_count,
+            "assessment_count": self.assessment_count,
+            "latest_statuses": dict(self.latest_statuses),
+        }
+
+
+def _as_datetime(value: dt.date | dt.datetime | None, *, end: bool = False) -> dt.datetime | None:
+    """A date bound means the whole day: since=D from D 00:00, until=D up to D+1 00:00 (UTC)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    day = value + dt.timedelta(days=1) if end else value
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
+
+def _case_filter(
+    stmt: sa.Select[Any],
+    *,
+    since: dt.date | dt.datetime | None,
+    until: dt.date | dt.datetime | None,
+    channel: str | None,
+    policy_id: str | None,
+    status: str | None,
+) -> sa.Select[Any]:
+    start, stop = _as_datetime(since), _as_datetime(until, end=True)
+    if start is not None:
+        stmt = stmt.where(Case.started_at >= start)
+    if stop is not None:
+        stmt = stmt.where(Case.started_at < stop)
+    if channel:
+        stmt = stmt.where(Case.channel == channel)
+    if policy_id or status:
+        conds = [Assessment.case_id == Case.id]
+        if policy_id:
+            conds.append(AssessmentResult.policy_id == policy_id)
+        if status:
+            conds.append(AssessmentResult.status == status)
+        stmt = stmt.where(sa.exists(sa.select(AssessmentResult.id).join(Assessment).where(*conds)))
+    return stmt
+
+
+def list_cases(
+    session: Session,
+    *,
+    since: dt.date | dt.datetime | None = None,
+    until: dt.date | dt.datetime | None = None,
+    channel: str | None = None,
+    policy_id: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[CaseSummary]:
+    """Cases started in [since, until] (dates inclusive), newest first.
+
+    `policy_id` / `status` keep the cases where some assessment gave that measure (that status)."""
+    turns = sa.select(sa.func.count(Turn.id)).where(Turn.case_id == Case.id).scalar_subquery()
+    assessments = sa.select(sa.func.count(Assessment.id)).where(Assessment.case_id == Case.id).scalar_subquery()
+    stmt = sa.select(Case, turns, assessments)
+    stmt = _case_filter(stmt, since=since, until=until, channel=channel, policy_id=policy_id, status=status)
+    stmt = stmt.order_by(Case.started_at.desc(), Case.id.desc()).limit(max(0, limit)).offset(max(0, offset))
+    rows = session.execute(stmt).all()
+    latest = _latest_statuses(session, [case.id for case, _, _ in rows])
+    return [
+        CaseSummary(
+            id=case.id,
+            channel=case.channel,
+            user_hash=case.user_hash,
+            started_at=case.started_at,
+            ended_at=case.ended_at,
+            rules_version=case.rules_version,
+            turn_count=n_turns,
+            assessment_count=n_assessments,
+            latest_statuses=latest.get(case.id, {}),
+        )
+        for case, n_turns, n_assessments in rows
+    ]
+
+
+def count_cases(
+    session: Session,
+    *,
+    since: dt.date | dt.datetime | None = None,
+    until: dt.date | dt.datetime | None = None,
+    channel: str | None = None,
+    policy_id: str | None = None,
+    status: str | None = None,
+) -> int:
+    """How many cases list_cases would return without limit/offset (for paging)."""
+    stmt = _case_filter(
+        sa.select(sa.func.count(Case.id)), since=since, until=until, channel=channel, policy_id=policy_id, status=status
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def _latest_statuses(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    if not case_ids:
+        return {}
+    last = (
+        sa.select(Assessment.case_id, sa.func.max(Assessment.seq).label("seq"))
+        .where(Assessment.case_id.in_(case_ids))
+        .group_by(Assessment.case_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(Assessment.case_id, AssessmentResult.policy_id, AssessmentResult.status)
+        .join(AssessmentResult, AssessmentResult.assessment_id == Assessment.id)
+        .join(last, sa.and_(last.c.case_id == Assessment.case_id, last.c.seq == Assessment.seq))
+        .order_by(AssessmentResult.id)
+    ).all()
+    out: dict[int, dict[str, str]] = defaultdict(dict)
+    for case_id, policy_id, status in rows:
+        out[case_id][policy_id] = status
+    return dict(out)
+
+
+def get_case(session: Session, case_id: int) -> Case | None:
+    """The case with its turns, assessments (with results) and notes loaded, or None."""
+    return session.scalars(
+        sa.select(Case)
+        .where(Case.id == case_id)
+        .options(
+            selectinload(Case.turns),
+            selectinload(Case.assessments).selectinload(Assessment.results),
+            selectinload(Case.notes),
+        )
+    ).first()
+
+
+def iter_cases(session: Session, **filters: Any) -> Iterable[Case]:
+    """Every matching case, fully loaded, oldest first, fetched in pages (for export)."""
+    page = 200
+    last_id = 0
+    while True:
+        stmt = _case_filter(sa.select(Case.id), **filters).where(Case.id > last_id).order_by(Case.id).limit(page)
+        ids = list(session.scalars(stmt))
+        if not ids:
+            return
+        for case_id in ids:
+            case = get_case(session, case_id)
+            if case is not None:
+                yield case
+        last_id = ids[-1]
+        session.expunge_all()
+
+
+def case_to_dict(case: Case) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "channel": case.channel,
+        "user_hash": case.user_hash,
+        "started_at": case.started_at.isoformat(),
+        "ended_at": case.ended_at.isoformat() if case.ended_at else None,
+        "rules_version": case.rules_version,
+        "turns": [
+            {
+                "seq": t.seq,
+                "ts": t.ts.isoformat(),
+                "speaker": t.speaker,
+                "text": t.text,
+                "intent": t.intent,
+                "confidence": t.confidence,
+            }
+            for t in case.turns
+        ],
+        "assessments": [
+            {
+                "id": a.id,
+                "ts": a.ts.isoformat(),
+                "as_of": a.as_of.isoformat(),
+                "rules_version": a.rules_version,
+                "facts": a.facts,
+                "results": {r.policy_id: r.status for r in a.results},
+            }
+            for a in case.assessments
+        ],
+        "notes": [{"author": n.author, "text": n.text, "created_at": n.created_at.isoformat()} for n in case.notes],
+    }
+
+
+def add_note(session: Session, case_id: int, author: str, text: str) -> StaffNote:
+    """Add a staff note (masked like everything else) to a case; the caller commits."""
+    text = text.strip()
+    if not text:
+        raise BadInput("a note needs some text")
+    if session.get(Case, case_id) is None:
+        raise CaseNotFound(f"no case with id {case_id}")
+    note = StaffNote(case_id=case_id, author=author[:64], text=mask_text(text), created_at=utcnow())
+    session.add(note)
+    session.flush()
+    return note
+
+
+def _day_expr(session: Session) -> sa.ColumnElement[Any]:
+    if session.get_bind().dialect.name == "sqlite":
+        return sa.func.date(Assessment.ts)
+    return sa.cast(Assessment.ts, sa.Date)
+
+
+def _bucket_start(day: dt.date, bucket: str) -> dt.date:
+    if bucket == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
+def counts_per_measure_and_status(
+    session: Session,
+    since: dt.date | dt.datetime | None = None,
+    until: dt.date | dt.datetime | None = None,
+    bucket: str = "day",
+) -> list[dict[str, Any]]:
+    """Assessment results counted per time bucket (UTC day, ISO week from Monday, month), measure and status.
+
+    Rows: {"bucket": date, "policy_id": str, "status": str, "count": int}, sorted by bucket, measure, status."""
+    if bucket not in BUCKETS:
+        raise BadInput(f"bucket must be one of {', '.join(BUCKETS)}, not {bucket!r}")
+    day = _day_expr(session).label("day")
+    stmt = (
+        sa.select(day, AssessmentResult.policy_id, AssessmentResult.status, sa.func.count(AssessmentResult.id))
+        .join(Assessment, AssessmentResult.assessment_id == Assessment.id)
+        .group_by(day, AssessmentResult.policy_id, AssessmentResult.status)
+    )
+    start, stop = _as_datetime(since), _as_datetime(until, end=True)
+    if start is not None:
+        stmt = stmt.where(Assessment.ts >= start)
+    if stop is not None:
+        stmt = stmt.where(Assessment.ts < stop)
+    totals: dict[tuple[dt.date, str, str], int] = defaultdict(int)
+    for raw_day, policy_id, status, count in session.execute(stmt):
+        d = raw_day if isinstance(raw_day, dt.date) else dt.date.fromisoformat(str(raw_day))
+        totals[(_bucket_start(d, bucket), policy_id, status)] += int(count)
+    return [{"bucket": b, "policy_id": p, "status": s, "count": n} for (b, p, s), n in sorted(totals.items())]
+
+
+def create_staff_user(session: Session, username: str, password: str) -> StaffUser:
+    """Create a staff login; the caller commits. Raises BadInput for a taken name or a short password."""
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise BadInput("a username needs 1 to 64 characters")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise BadInput(f"a staff password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if session.scalar(sa.select(StaffUser.id).where(StaffUser.username == username)) is not None:
+        raise BadInput(f"staff user {username!r} already exists")
+    user = StaffUser(username=username, password_hash=hash_password(password), created_at=utcnow())
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_staff_password(session: Session, username: str, password: str) -> StaffUser:
+    user = session.scalar(sa.select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        raise BadInput(f"no staff user {username!r}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise BadInput(f"a staff password needs at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = hash_password(password)
+    return user
+
+
+def verify_staff_password(session: Session, username: str, password: str) -> StaffUser | None:
+    """The active staff user if the password is right, else None (same time either way)."""
+    user = session.scalar(sa.select(StaffUser).where(StaffUser.username == username.strip()))
+    if user is None or not user.is_active:
+        burn_time(password)
+        return None
+    return user if verify_password(password, user.password_hash) else None
+
+
+def purge_older_than(session: Session, days: int, *, now: dt.datetime | None = None) -> int:
+    """Delete cases (with turns, assessments, notes) that ended, or started if open, more than
+    `days` days ago. Returns how many cases were deleted; the caller commits."""
+    if days < 0:
+        raise BadInput("--older-than needs a number of days >= 0")
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    ids = list(session.scalars(sa.select(Case.id).where(sa.func.coalesce(Case.ended_at, Case.started_at) < cutoff)))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        a_ids = sa.select(Assessment.id).where(Assessment.case_id.in_(chunk))
+        session.execute(sa.delete(AssessmentResult).where(AssessmentResult.assessment_id.in_(a_ids)))
+        session.execute(sa.delete(Assessment).where(Assessment.case_id.in_(chunk)))
+        session.execute(sa.delete(Turn).where(Turn.case_id.in_(chunk)))
+        session.execute(sa.delete(StaffNote).where(StaffNote.case_id.in_(chunk)))
+        session.execute(sa.delete(Case).where(Case.id.in_(chunk)))
+    return len(ids)
