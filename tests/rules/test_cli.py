@@ -35,7 +35,8 @@ def test_assess_prints_the_contract_json_for_all_38_ids(tmp_path: Path) -> None:
 
 
 def test_assess_reads_stdin_and_renders_text() -> None:
-    proc = run("assess", "--facts", "-", "--as-of", "2023-01-01", "--format", "text", stdin='{"employment_status": "unemployed"}')
+    facts = '{"employment_status": "unemployed"}'
+    proc = run("assess", "--facts", "-", "--as-of", "2023-01-01", "--format", "text", stdin=facts)
     assert proc.returncode == 0, proc.stderr
     assert "【已到期】" in proc.stdout
     assert "临时性公益性岗位" in proc.stdout
@@ -101,7 +102,8 @@ def test_test_command_reports_each_failure_and_exits_1(tmp_path: Path) -> None:
     lines = proc.stdout.strip().splitlines()
     assert lines[-1] == "1 passed, 1 failed"
     fail = lines[0]
-    for part in ("wrong.yaml", "失业两个月却期待可以申请", "unemployed_hiring_subsidy", "eligible", "needs_confirmation"):
+    expected = ("wrong.yaml", "失业两个月却期待可以申请", "unemployed_hiring_subsidy", "eligible", "needs_confirmation")
+    for part in expected:
         assert part in fail
 
 

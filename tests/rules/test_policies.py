@@ -60,9 +60,7 @@ def _edit(policy_dir: Path, name: str, old: str, new: str) -> None:
         ("confirm_with: 区就业促进中心（市人力资源社会保障局）", "", "must name the office"),
     ],
 )
-def test_broken_policy_files_are_refused_naming_the_file(
-    policy_dir: Path, old: str, new: str, message: str
-) -> None:
+def test_broken_policy_files_are_refused_naming_the_file(policy_dir: Path, old: str, new: str, message: str) -> None:
     _edit(policy_dir, "unemployed_hiring_subsidy.yaml", old, new)
     with pytest.raises(PolicyFileError) as err:
         load_policies(policy_dir)
@@ -72,7 +70,7 @@ def test_broken_policy_files_are_refused_naming_the_file(
 
 def test_invalid_yaml_is_refused_naming_the_file(policy_dir: Path) -> None:
     (policy_dir / "unemployed_hiring_subsidy.yaml").write_text("id: [unclosed\n", encoding="utf-8")
-    with pytest.raises(PolicyFileError, match="unemployed_hiring_subsidy.yaml: not valid YAML"):
+    with pytest.raises(PolicyFileError, match=r"unemployed_hiring_subsidy\.yaml: not valid YAML"):
         load_policies(policy_dir)
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 from rules import assess, next_questions, rank_questions
 from rules.facts import FACTS
-from rules.questions import _candidates
 from rules.policy import default_policies
+from rules.questions import _candidates
 
 JULY = dt.date(2022, 7, 1)
 
