@@ -1,0 +1,41 @@
+"""An Assessment as a short Chinese message for a phone: grouped by status, one next step per measure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rules import FACTS, Assessment
+from rules.cli import STATUS_HEADINGS
+
+OPINION = "《关于做好本市当前和今后一个时期稳就业工作的意见》（沪府规〔2022〕6号）"
+ASK_MORE = "想了解某一项，可以直接问我，比如“什么是公益性岗位”；说“重新开始”会清除您刚才告诉我的信息。"
+
+
+def _date(assessment: Assessment) -> str:
+    d = assessment.as_of
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def render(assessment: Assessment, skipped: Sequence[str] = ()) -> str:
+    lines = [f"根据您提供的信息，按{OPINION}（评估日期：{_date(assessment)}）："]
+    for status, heading in STATUS_HEADINGS.items():
+        group = [r for r in assessment.results if r.status == status]
+        if not group:
+            continue
+        lines.append(f"\n【{heading}】{len(group)}项")
+        if status == "not_eligible":
+            lines.append("、".join(f"{r.title}（{r.article}）" for r in group))
+            continue
+        for r in group:
+            lines.append(f"• {r.title}（《意见》{r.article}）")
+            if status == "needs_info" and r.missing_facts:
+                lines.append("  还需要：" + "、".join(FACTS[m].label for m in r.missing_facts))
+            elif status != "expired" and r.next_steps:
+                lines.append(f"  → {r.next_steps[0]}")
+        if status == "expired":
+            lines.append("  → 这些阶段性措施已到期，可到街道社区就业服务站或“一网通办”了解现行的接续政策。")
+    if skipped:
+        labels = "、".join(FACTS[n].label for n in skipped if n in FACTS)
+        lines.append(f"\n您不确定的：{labels}。可以带上身份证到街道社区就业服务站当面确认。")
+    lines.append(f"\n{ASK_MORE}")
+    return "\n".join(lines)

@@ -1,0 +1,26 @@
+"""The action server's only clock read: today's date in Shanghai, taken once per action run.
+
+`ASSISTANT_AS_OF=YYYY-MM-DD` pins the date (demos, conversation tests of a given day). The rules
+engine and the parsers never read the clock themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no DST in China
+AS_OF_ENV = "ASSISTANT_AS_OF"
+
+log = logging.getLogger(__name__)
+
+
+def today() -> dt.date:
+    pinned = os.environ.get(AS_OF_ENV, "").strip()
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            log.warning("ignoring %s=%r: not a YYYY-MM-DD date", AS_OF_ENV, pinned)
+    return dt.datetime.now(SHANGHAI).date()

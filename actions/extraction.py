@@ -1,0 +1,207 @@
+"""What one user message says about the CONTRACT facts: raw candidates, polarity, 不知道.
+
+Input is Rasa's parse data (`tracker.latest_message`): intent, entities (with start offsets when NLU
+found them in text; without offsets when they came from a button payload or a test story) and text.
+Output values are *raw*: `validation.py` turns them into the contract's types.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rules import FACTS
+from rules.facts import EMPLOYMENT_STATUSES, HARDSHIP_GROUPS, VALUE_LABELS
+
+# intents whose entities and yes/no answers fill facts
+FACT_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "check_my_eligibility"})
+# intents whose bare text may still answer the pending question (typing "53" can come out as fallback)
+TEXT_FALLBACK_INTENTS = frozenset({"inform", "nlu_fallback"})
+
+NEGATIONS = ("不是", "没有", "没", "未", "非", "不", "无")
+INHERENTLY_NEGATIVE = ("外地", "外省", "非本市", "非上海", "非沪", "不在上海")
+_CLAUSE_BREAK = re.compile(r"[，,。.;；！!？?、\n]|但是|但|可是|不过|而且|并且|也")
+_UNEMPLOYMENT_WORDS = re.compile(r"失业|待业|没工作|没有工作|没上班|没有上班|下岗|离职|辞职|被裁|找工作|没活干|歇业")
+
+BOOL_FACTS = tuple(name for name, f in FACTS.items() if f.type == "bool")
+
+STATUS_WORDS: dict[str, str] = {
+    **{VALUE_LABELS[v]: v for v in EMPLOYMENT_STATUSES},
+    "上班": "employed",
+    "在职": "employed",
+    "有工作": "employed",
+    "待业": "unemployed",
+    "没工作": "unemployed",
+    "没有工作": "unemployed",
+    "下岗": "unemployed",
+    "打零工": "flexible",
+    "零工": "flexible",
+    "学生": "student",
+    "在读": "student",
+    "创业": "self_employed",
+    "个体": "self_employed",
+}
+GROUP_WORDS: dict[str, str] = {
+    **{VALUE_LABELS[v]: v for v in HARDSHIP_GROUPS},
+    "大龄": "older_unemployed",
+    "长期失业": "long_term_unemployed_youth",
+    "零就业": "zero_employment_family",
+    "低收入": "low_income_family",
+    "残疾": "disabled",
+    "刑满释放": "released_prisoner",
+    "戒毒": "drug_rehab",
+}
+
+
+@dataclass
+class Extraction:
+    """Raw fact candidates from one message; `unknown` = facts the person said 不知道 to."""
+
+    facts: dict[str, Any] = field(default_factory=dict)
+    implied: dict[str, Any] = field(default_factory=dict)  # said in passing (失业半年 → unemployed); never overwrites
+    unknown: list[str] = field(default_factory=list)
+    groups_denied: list[str] = field(default_factory=list)
+    from_entities: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.facts and not self.unknown and not self.groups_denied
+
+
+def intent_of(message: Mapping[str, Any]) -> str | None:
+    intent = message.get("intent") or {}
+    name = intent.get("name") if isinstance(intent, Mapping) else None
+    return name if isinstance(name, str) else None
+
+
+def is_negated(text: str, start: int | None, end: int | None, clause_start: int = 0) -> bool:
+    """Whether the entity at text[start:end] is negated: 不是/没有/没/未/非/不/无 in its clause, before it."""
+    if start is None or not text:
+        return False
+    span = text[start:end] if end is not None else ""
+    if any(span.startswith(n) for n in NEGATIONS) or any(w in span for w in INHERENTLY_NEGATIVE):
+        return True
+    before = text[clause_start:start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    return any(n in before for n in NEGATIONS)
+
+
+def _value(entity: Mapping[str, Any]) -> str:
+    value = entity.get("value")
+    return str(value).strip() if value is not None else ""
+
+
+def _lookup(value: str, choices: Sequence[str], words: Mapping[str, str]) -> str | None:
+    if value in choices:
+        return value
+    if value in words:
+        return words[value]
+    return next((v for w, v in words.items() if w in value), None)
+
+
+def extract(message: Mapping[str, Any], requested_slot: str | None) -> Extraction:
+    """Read one message. Entities first (several facts at once); then yes/no/不知道 for the pending question."""
+    out = Extraction()
+    intent = intent_of(message)
+    if intent not in FACT_INTENTS and intent not in TEXT_FALLBACK_INTENTS:
+        return out
+    text = str(message.get("text") or "")
+    entities = sorted(
+        (e for e in message.get("entities") or [] if isinstance(e, Mapping)),
+        key=lambda e: e.get("start") if isinstance(e.get("start"), int) else -1,
+    )
+    previous_end = 0
+    for entity in entities:
+        start, end = entity.get("start"), entity.get("end")
+        negated = is_negated(text, start, end, previous_end)
+        if isinstance(end, int):
+            previous_end = end
+        _read_entity(entity, negated, intent, text, requested_slot, out)
+    if out.facts or out.unknown or out.groups_denied:
+        out.from_entities = True
+        return out
+    if requested_slot not in FACTS:
+        return out
+    if intent == "dont_know":
+        out.unknown.append(requested_slot)
+        return out
+    fact_type = FACTS[requested_slot].type
+    if intent in ("affirm", "deny"):
+        if fact_type == "bool":
+            out.facts[requested_slot] = intent == "affirm"
+        elif requested_slot == "hardship_groups" and intent == "deny":
+            out.facts["hardship_groups"] = []  # 都不是
+        return out
+    if intent in TEXT_FALLBACK_INTENTS and text:
+        _read_text_for(requested_slot, text, out, intent == "inform")
+    return out
+
+
+def _read_entity(
+    entity: Mapping[str, Any],
+    negated: bool,
+    intent: str | None,
+    text: str,
+    requested_slot: str | None,
+    out: Extraction,
+) -> None:
+    kind = entity.get("entity")
+    value = _value(entity)
+    if not value:
+        return
+    if kind == "fact":
+        if value not in BOOL_FACTS:
+            return
+        if intent == "dont_know":
+            out.unknown.append(value)
+        else:
+            out.facts[value] = not negated
+    elif kind == "duration":
+        # a duration is the time out of work only when the message or the question says so
+        if requested_slot == "unemployed_months" or _UNEMPLOYMENT_WORDS.search(text):
+            out.facts["unemployed_months"] = value
+            if _UNEMPLOYMENT_WORDS.search(text):
+                out.implied["employment_status"] = "unemployed"
+    elif kind == "age":
+        out.facts["age"] = value
+    elif kind == "year":
+        out.facts["graduation_year"] = value
+    elif kind == "employment_status":
+        status = _lookup(value, EMPLOYMENT_STATUSES, STATUS_WORDS)
+        if status and not negated:
+            out.facts["employment_status"] = status
+    elif kind == "hardship_group":
+        group = _lookup(value, HARDSHIP_GROUPS, GROUP_WORDS)
+        if group is None:
+            return
+        if negated:
+            out.groups_denied.append(group)
+        else:
+            groups = out.facts.setdefault("hardship_groups", [])
+            if group not in groups:
+                groups.append(group)
+    elif kind == "industry":
+        out.facts["employer_industry"] = value
+
+
+def _read_text_for(slot: str, text: str, out: Extraction, intent_is_inform: bool) -> None:
+    """No entity came out: try the pending question's own type on the bare text (`53`, `半年`, `去年`)."""
+    fact = FACTS[slot]
+    if slot in ("age", "unemployed_months", "graduation_year"):
+        out.facts[slot] = text
+    elif fact.type == "enum":
+        status = _lookup(text.strip(), fact.choices, STATUS_WORDS)
+        if status:
+            out.facts[slot] = status
+    elif fact.type == "list":
+        groups = [g for w, g in GROUP_WORDS.items() if w in text]
+        if groups:
+            out.facts[slot] = list(dict.fromkeys(groups))
+        elif re.search(r"都不是|都没有|都不|没有|不是|无", text):
+            out.facts[slot] = []
+    elif fact.type == "str" and text.strip() and intent_is_inform:
+        out.facts[slot] = text.strip()
