@@ -47,10 +47,17 @@ def _mask_match(m: re.Match[str], *, mobile: bool = False) -> str:
     return MASK_CHAR * (len(chars) - KEEP) + chars[-KEEP:]
 
 
+# Full-width digits, plus, minus and X (typed with Chinese input methods) are read as their ASCII forms.
+_FULL_WIDTH = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)}, "＋": "+", "－": "-", "Ｘ": "X", "ｘ": "x"}
+)
+
+
 def mask_text(text: str) -> str:
     """Return `text` with every 身份证号, mobile number and bank card number masked."""
     if not text:
         return text
+    text = text.translate(_FULL_WIDTH)
     for kind, pattern in PATTERNS:
         text = pattern.sub(lambda m, k=kind: _mask_match(m, mobile=k == "mobile"), text)
     return text
@@ -59,6 +66,7 @@ def mask_text(text: str) -> str:
 def find_personal_data(text: str) -> list[tuple[str, str]]:
     """(kind, matched text) for every piece of personal data in `text`, in masking order."""
     found: list[tuple[str, str]] = []
+    text = text.translate(_FULL_WIDTH)
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
             found.append((kind, m.group(0)))
