@@ -1,0 +1,150 @@
+"""Case search, case detail with staff notes, and the consultation chart (pages and JSON API)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from bot.render import STATUS_ORDER, status_label
+from bot.web import casedata
+from bot.web.auth import Staff, check_csrf
+from bot.web.state import DB, app_state
+
+router = APIRouter()
+PAGE_SIZE = 50
+BUCKETS = {"day": "按日", "week": "按周", "month": "按月"}
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: Request) -> dict[str, Any]:
+    q = request.query_params
+    state = app_state(request)
+    policy = q.get("policy_id") or None
+    status = q.get("status") or None
+    try:
+        page = max(1, int(q.get("page") or 1))
+    except ValueError:
+        page = 1
+    return {
+        "since": _date(q.get("since")),
+        "until": _date(q.get("until")),
+        "channel": q.get("channel") or None,
+        "policy_id": policy if policy in state.titles else None,
+        "status": status if status in STATUS_ORDER else None,
+        "page": page,
+    }
+
+
+def _search(request: Request, session: Session, f: dict[str, Any]) -> list[dict[str, Any]]:
+    return casedata.search_cases(
+        session,
+        since=f["since"],
+        until=f["until"],
+        channel=f["channel"],
+        policy_id=f["policy_id"],
+        status=f["status"],
+        limit=PAGE_SIZE + 1,
+        offset=(f["page"] - 1) * PAGE_SIZE,
+        titles=app_state(request).titles,
+    )
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def cases_page(request: Request, user: Staff, session: DB) -> Any:
+    f = _filters(request)
+    found = _search(request, session, f)
+    query = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in f.items() if v and k != "page"}
+    return app_state(request).render(
+        request, "cases.html", cases=found[:PAGE_SIZE], more=len(found) > PAGE_SIZE, f=f, query=query
+    )
+
+
+@router.get("/api/cases")
+def cases_api(request: Request, user: Staff, session: DB) -> JSONResponse:
+    f = _filters(request)
+    found = _search(request, session, f)
+    return JSONResponse({"cases": found[:PAGE_SIZE], "more": len(found) > PAGE_SIZE, "page": f["page"]})
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(case_id: int, request: Request, user: Staff, session: DB) -> Any:
+    case = casedata.case_detail(session, case_id, app_state(request).titles)
+    if case is None:
+        return app_state(request).render(request, "notfound.html", status_code=404)
+    return app_state(request).render(request, "case.html", case=case)
+
+
+@router.get("/api/cases/{case_id}")
+def case_api(case_id: int, request: Request, user: Staff, session: DB) -> JSONResponse:
+    case = casedata.case_detail(session, case_id, app_state(request).titles)
+    if case is None:
+        return JSONResponse({"error": "not found"}, status_code=404)
+    return JSONResponse(case)
+
+
+@router.post("/cases/{case_id}/notes")
+def add_note(
+    case_id: int,
+    request: Request,
+    user: Staff,
+    session: DB,
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Any:
+    check_csrf(request, csrf_token)
+    text = note.strip()
+    state = app_state(request)
+    if casedata.case_detail(session, case_id, state.titles) is None:
+        return state.render(request, "notfound.html", status_code=404)
+    if not text or len(text) > 2000:
+        case = casedata.case_detail(session, case_id, state.titles)
+        return state.render(request, "case.html", status_code=400, case=case, error="备注不能为空，且不超过2000字。")
+    casedata.add_note(session, case_id, user, text)
+    return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def stats_page(request: Request, user: Staff) -> Any:
+    today = dt.date.today()
+    return app_state(request).render(
+        request, "stats.html", buckets=BUCKETS, since=(today - dt.timedelta(days=29)).isoformat(), until=today
+    )
+
+
+@router.get("/api/stats")
+def stats_api(request: Request, user: Staff, session: DB) -> JSONResponse:
+    q = request.query_params
+    bucket = q.get("bucket") if q.get("bucket") in BUCKETS else "day"
+    rows = casedata.stats(session, since=_date(q.get("since")), until=_date(q.get("until")), bucket=bucket)
+    titles = app_state(request).titles
+    labels = sorted({b for b, _, _, _ in rows})
+    policy = q.get("policy_id") or None
+    series = {s: [0] * len(labels) for s in STATUS_ORDER}
+    per_measure: dict[str, dict[str, int]] = {}
+    for b, pid, status, n in rows:
+        per_measure.setdefault(pid, dict.fromkeys(STATUS_ORDER, 0))
+        per_measure[pid][status] = per_measure[pid].get(status, 0) + n
+        if policy is None or pid == policy:
+            series.setdefault(status, [0] * len(labels))[labels.index(b)] += n
+    return JSONResponse(
+        {
+            "bucket": bucket,
+            "labels": labels,
+            "statuses": [{"id": s, "label": status_label(s)} for s in STATUS_ORDER],
+            "series": series,
+            "measures": [
+                {"policy_id": pid, "title": titles.get(pid, pid), "counts": counts}
+                for pid, counts in sorted(per_measure.items(), key=lambda kv: -sum(kv[1].values()))
+            ],
+        }
+    )

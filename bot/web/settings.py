@@ -1,0 +1,37 @@
+"""Web app settings from the environment."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WebSettings:
+    secret_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    rasa_url: str | None = None
+    database_url: str | None = None
+    cookie_secure: bool = False
+    session_hours: float = 12.0
+    login_attempts_per_minute: int = 10
+    chat_per_minute: int = 60
+
+    @classmethod
+    def from_env(cls) -> WebSettings:
+        key = os.environ.get("WEB_SECRET_KEY", "")
+        if not key:
+            log.warning(
+                "WEB_SECRET_KEY is not set: using a random key for this process "
+                "(staff sessions end when the web app restarts)"
+            )
+        return cls(
+            secret_key=key.encode("utf-8") if key else secrets.token_bytes(32),
+            rasa_url=os.environ.get("RASA_URL") or None,
+            database_url=os.environ.get("DATABASE_URL") or None,
+            cookie_secure=os.environ.get("WEB_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+            session_hours=float(os.environ.get("WEB_SESSION_HOURS", "12")),
+        )

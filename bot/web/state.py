@@ -1,0 +1,67 @@
+"""What the routes share: settings, templates, database sessions, the Rasa client, measure titles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.rasa_client import RasaClient
+from bot.ratelimit import RateLimiter
+from bot.render import STATUS_ORDER, status_label
+from bot.web.session import SessionSigner
+from bot.web.settings import WebSettings
+from rules import default_policies
+
+HERE = Path(__file__).resolve().parent
+CHANNELS = {"web": "网页", "telegram": "Telegram", "rest": "REST", "cmdline": "命令行"}
+
+
+def measure_titles() -> dict[str, str]:
+    return {p.id: p.title for p in default_policies()}
+
+
+@dataclass
+class AppState:
+    settings: WebSettings
+    engine: sa.Engine
+    sessions: sessionmaker[Session]
+    rasa: RasaClient
+    salt: bytes
+    signer: SessionSigner
+    templates: Jinja2Templates = field(default_factory=lambda: Jinja2Templates(directory=str(HERE / "templates")))
+    titles: dict[str, str] = field(default_factory=measure_titles)
+    login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(10, 60.0))
+    chat_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
+
+    def statuses(self) -> list[tuple[str, str]]:
+        return [(s, status_label(s)) for s in STATUS_ORDER]
+
+    def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> Any:
+        session = request.state.session
+        context.update(
+            user=session.user,
+            csrf_token=session.csrf,
+            channels=CHANNELS,
+            statuses=self.statuses(),
+            titles=self.titles,
+        )
+        return self.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def app_state(request: Request) -> AppState:
+    return request.app.state.wjy
+
+
+def db(request: Request) -> Iterator[Session]:
+    with app_state(request).sessions() as session:
+        yield session
+
+
+DB = Annotated[Session, Depends(db)]

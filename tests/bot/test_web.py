@@ -1,0 +1,246 @@
+"""The staff web app over HTTP (TestClient) against a migrated temp case log and a stand-in Rasa."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from bot.identity import sender_id
+from bot.rasa_client import UNAVAILABLE_TEXT
+from bot.web.session import COOKIE_NAME
+from tests.bot.conftest import SALT, STAFF, add_case, csrf_of, login
+from tests.bot.standins import FakeRasa, canned_assessment
+
+REPO = Path(__file__).resolve().parents[2]
+UTC = dt.UTC
+
+STAFF_PAGES = ["/", "/cases", "/cases/1", "/stats"]
+STAFF_APIS = ["/api/cases", "/api/cases/1", "/api/stats"]
+
+
+def test_health_needs_no_login(client: TestClient) -> None:
+    assert client.get("/healthz").text == "ok"
+
+
+@pytest.mark.parametrize("path", STAFF_PAGES)
+def test_pages_redirect_to_login_without_staff_session(client: TestClient, path: str) -> None:
+    resp = client.get(path)
+    assert resp.status_code == 303
+    assert resp.headers["location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("path", STAFF_APIS)
+def test_api_refuses_without_staff_session(client: TestClient, path: str) -> None:
+    resp = client.get(path)
+    assert resp.status_code == 401
+    assert "cases" not in resp.json()
+
+
+def test_chat_api_refuses_without_staff_session(client: TestClient, fake_rasa: FakeRasa) -> None:
+    token = csrf_of(client.get("/login").text)  # even with a valid anonymous CSRF token
+    resp = client.post("/api/chat", json={"message": "你好"}, headers={"X-CSRF-Token": token})
+    assert resp.status_code == 401
+    assert fake_rasa.received == []
+
+
+def test_login_sets_signed_strict_httponly_cookie(client: TestClient) -> None:
+    page = client.get("/login")
+    anon_token = csrf_of(page.text)
+    resp = client.post(
+        "/login", data={"username": STAFF[0], "password": STAFF[1], "csrf_token": anon_token, "next": "/cases"}
+    )
+    assert resp.status_code == 303 and resp.headers["location"] == "/cases"
+    cookie = resp.headers["set-cookie"]
+    assert f"{COOKIE_NAME}=" in cookie
+    assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
+    assert STAFF[1] not in cookie
+    home = client.get("/")
+    assert home.status_code == 200 and "代访客咨询" in home.text and STAFF[0] in home.text
+    assert csrf_of(home.text) != anon_token  # a new CSRF token after login
+
+
+def test_login_rejects_wrong_password_and_missing_csrf(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    wrong = client.post("/login", data={"username": STAFF[0], "password": "not-the-password", "csrf_token": token})
+    assert wrong.status_code == 401 and "用户名或密码不正确" in wrong.text
+    no_csrf = client.post("/login", data={"username": STAFF[0], "password": STAFF[1]})
+    assert no_csrf.status_code == 403
+    assert client.get("/").status_code == 303  # still not logged in
+
+
+def test_open_redirect_is_not_followed(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    resp = client.post(
+        "/login",
+        data={"username": STAFF[0], "password": STAFF[1], "csrf_token": token, "next": "//evil.example/x"},
+    )
+    assert resp.headers["location"] == "/"
+
+
+def test_tampered_cookie_is_not_a_login(client: TestClient) -> None:
+    login(client)
+    value = client.cookies[COOKIE_NAME]
+    body, mac = value.rsplit(".", 1)
+    client.cookies.set(COOKIE_NAME, body + "." + ("A" if mac[0] != "A" else "B") + mac[1:])
+    assert client.get("/").status_code == 303
+
+
+def test_logout_needs_csrf_and_ends_session(staff_client: TestClient) -> None:
+    assert staff_client.post("/logout", data={}, headers={"X-CSRF-Token": ""}).status_code == 403
+    assert staff_client.get("/").status_code == 200
+    token = staff_client.headers["X-CSRF-Token"]
+    assert staff_client.post("/logout", data={"csrf_token": token}).status_code == 303
+    assert staff_client.get("/").status_code == 303
+
+
+def test_chat_proxy_forwards_with_web_metadata_and_renders_rows(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
+    resp = staff_client.post("/api/chat", json={"message": "我去年毕业了"})
+    assert resp.status_code == 200
+    data = resp.json()
+    assert data["messages"][0]["text"] == "您是高校毕业生吗？"
+    assert [b["title"] for b in data["messages"][0]["buttons"]] == ["是", "不是", "不知道"]
+    body = fake_rasa.received[-1]
+    assert body["metadata"] == {"channel": "web"} and body["message"] == "我去年毕业了"
+    first_sender = body["sender"]
+    assert first_sender.startswith("we-")
+
+    resp = staff_client.post("/api/chat", json={"message": "/affirm"})
+    assessment = next(m["assessment"] for m in resp.json()["messages"] if m.get("assessment"))
+    expected = canned_assessment()
+    assert assessment["as_of"] == expected["as_of"]
+    rows = assessment["rows"]
+    assert len(rows) == len(expected["results"])
+    by_id = {r["policy_id"]: r for r in rows}
+    for r in expected["results"]:
+        row = by_id[r["policy_id"]]
+        assert row["status"] == r["status"] and row["title"] == r["title"] and row["article"] == r["article"]
+        assert row["next_step"] == (r["next_steps"][0] if r["next_steps"] else "")
+    labels = {r["status"]: r["status_label"] for r in rows}
+    assert labels.get("eligible", "可以申请") == "可以申请"
+    assert rows[0]["status"] == "eligible"  # actionable rows first
+    assert fake_rasa.received[-1]["sender"] == first_sender  # same visitor
+
+    assert staff_client.post("/api/chat/reset").json() == {"ok": True}
+    staff_client.post("/api/chat", json={"message": "你好"})
+    assert fake_rasa.received[-1]["sender"] != first_sender  # a new visitor, a new conversation
+
+
+def test_chat_needs_csrf_header(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
+    resp = staff_client.post("/api/chat", json={"message": "你好"}, headers={"X-CSRF-Token": "forged"})
+    assert resp.status_code == 403
+    assert fake_rasa.received == []
+
+
+def test_chat_rejects_bad_input_without_traceback(staff_client: TestClient) -> None:
+    assert staff_client.post("/api/chat", json={"message": ""}).status_code == 422
+    assert staff_client.post("/api/chat", json={"message": "字" * 1001}).status_code == 422
+
+
+def test_chat_reports_rasa_down_in_chinese(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
+    fake_rasa.mode = "error"
+    resp = staff_client.post("/api/chat", json={"message": "你好"})
+    assert resp.status_code == 502
+    assert resp.json()["messages"][0]["text"] == UNAVAILABLE_TEXT
+
+
+def test_web_sender_is_hmac_of_conversation_not_raw(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
+    staff_client.post("/api/chat", json={"message": "你好"})
+    sender = fake_rasa.received[-1]["sender"]
+    assert sender != sender_id("web", "x", SALT)
+    assert len(sender) == 35
+
+
+def _seed(engine: sa.Engine) -> tuple[int, int]:
+    web = add_case(engine, channel="web", started=dt.datetime(2022, 7, 1, 2, 0, tzinfo=UTC))
+    tg = add_case(
+        engine,
+        channel="telegram",
+        started=dt.datetime(2022, 7, 3, 2, 0, tzinfo=UTC),
+        facts={"age": 50, "employment_status": "unemployed", "unemployed_months": 6, "shanghai_hukou": True},
+        texts=("我失业半年了", "好的"),
+    )
+    return web, tg
+
+
+def test_case_search_filters(staff_client: TestClient, engine: sa.Engine) -> None:
+    web, tg = _seed(engine)
+    page = staff_client.get("/cases")
+    assert page.status_code == 200 and f"/cases/{web}" in page.text and f"/cases/{tg}" in page.text
+    only_tg = staff_client.get("/cases", params={"channel": "telegram"}).text
+    assert f"/cases/{tg}" in only_tg and f"/cases/{web}" not in only_tg
+    by_date = staff_client.get("/api/cases", params={"since": "2022-07-02", "until": "2022-07-04"}).json()
+    assert [c["id"] for c in by_date["cases"]] == [tg]
+    eligible_ids = {r["policy_id"] for r in canned_assessment()["results"] if r["status"] == "eligible"}
+    pid = sorted(eligible_ids)[0]
+    found = staff_client.get("/api/cases", params={"policy_id": pid, "status": "eligible"}).json()["cases"]
+    assert web in [c["id"] for c in found]
+    assert all(c["channel"] in ("web", "telegram") for c in found)
+    none = staff_client.get("/api/cases", params={"since": "2023-01-01"}).json()
+    assert none["cases"] == []
+
+
+def test_case_detail_and_notes(staff_client: TestClient, engine: sa.Engine) -> None:
+    web, _ = _seed(engine)
+    page = staff_client.get(f"/cases/{web}")
+    assert page.status_code == 200
+    assert "我去年毕业了" in page.text and "可以申请" in page.text
+    token = staff_client.headers["X-CSRF-Token"]
+    forged = staff_client.post(f"/cases/{web}/notes", data={"note": "电话回访", "csrf_token": "bad"})
+    assert forged.status_code == 403
+    ok = staff_client.post(f"/cases/{web}/notes", data={"note": "已电话回访 13812345678", "csrf_token": token})
+    assert ok.status_code == 303
+    detail = staff_client.get(f"/api/cases/{web}").json()
+    assert detail["notes_list"][0]["author"] == STAFF[0]
+    assert "已电话回访" in detail["notes_list"][0]["text"]
+    assert "13812345678" not in detail["notes_list"][0]["text"]  # masked by the case log
+    empty = staff_client.post(f"/cases/{web}/notes", data={"note": "  ", "csrf_token": token})
+    assert empty.status_code == 400
+    assert staff_client.get("/cases/99999").status_code == 404
+
+
+def test_stats_api_counts_per_status_and_measure(staff_client: TestClient, engine: sa.Engine) -> None:
+    _seed(engine)
+    data = staff_client.get("/api/stats", params={"since": "2022-06-01", "until": "2022-07-31"}).json()
+    assert data["labels"] == ["2022-07-01", "2022-07-03"]
+    n_measures = len(canned_assessment()["results"])
+    total = sum(sum(v) for v in data["series"].values())
+    assert total == 2 * n_measures
+    assert {s["label"] for s in data["statuses"]} >= {"可以申请", "暂不符合"}
+    eligible_web = sum(1 for r in canned_assessment()["results"] if r["status"] == "eligible")
+    assert data["series"]["eligible"][0] == eligible_web
+    monthly = staff_client.get("/api/stats", params={"bucket": "month", "since": "2022-06-01"}).json()
+    assert monthly["labels"] == ["2022-07-01"]
+    page = staff_client.get("/stats")
+    assert page.status_code == 200 and "/static/chart.js" in page.text
+
+
+def test_security_headers_and_no_external_assets(staff_client: TestClient) -> None:
+    resp = staff_client.get("/")
+    assert "default-src 'self'" in resp.headers["content-security-policy"]
+    assert resp.headers["x-frame-options"] == "DENY"
+    assert "http://" not in resp.text and "https://" not in resp.text
+    for asset in ("/static/chat.js", "/static/chart.js", "/static/style.css"):
+        text = staff_client.get(asset).text
+        assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text
+
+
+def test_staff_cli_creates_a_login(client: TestClient, db_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": db_url, "STAFF_PASSWORD": "another-pass-99"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.web.staff", "add", "li.si"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    login(client, "li.si", "another-pass-99")
+    assert client.get("/cases").status_code == 200
