@@ -12,6 +12,7 @@ dropped with an error log (the conversation goes on); the database is never touc
 from __future__ import annotations
 
 import logging
+import os
 from asyncio import AbstractEventLoop
 from typing import Any
 
@@ -23,9 +24,20 @@ from caselog.spool import Spool, default_spool_dir
 logger = logging.getLogger(__name__)
 
 
+def _expand(value: str | None) -> str | None:
+    """Expand ${VAR}: Rasa 3.6 substitutes environment variables only in unquoted YAML scalars."""
+    if not value:
+        return None
+    expanded = os.path.expandvars(str(value))
+    if "${" in expanded or expanded[:1] == "$":
+        logger.warning("spool_dir %r names an unset environment variable; using the default spool folder", value)
+        return None
+    return expanded
+
+
 class SpoolEventBroker(EventBroker):
     def __init__(self, spool_dir: str | None = None, max_segment_bytes: int | None = None, **_: Any) -> None:
-        directory = spool_dir or default_spool_dir()
+        directory = _expand(spool_dir) or default_spool_dir()
         kwargs = {"max_segment_bytes": int(max_segment_bytes)} if max_segment_bytes else {}
         self.spool = Spool(directory, **kwargs)
         logger.info("Case-log events are spooled to '%s'.", self.spool.dir)
