@@ -1,0 +1,350 @@
+"""One command for the whole local system: `.venv/bin/python -m bot.launcher`.
+
+Applies the case-log migrations, trains the Rasa model if it is missing or older than its sources,
+starts the action server, the Rasa server, the case-log drain, the staff web app and (with
+TELEGRAM_BOT_TOKEN) the Telegram bot, waits until each is healthy, and on Ctrl-C / SIGTERM stops
+them all (each in its own process group, so nothing is left behind).
+
+`Stack` is the reusable part: tests start the system on free ports in a temporary var folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import socket
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType, TracebackType
+
+from bot.processes import Child, StackError, run_step
+
+REPO = Path(__file__).resolve().parent.parent
+APP_PY = REPO / ".venv" / "bin" / "python"
+RASA_BIN = REPO / ".venv-rasa" / "bin" / "rasa"
+TRAINING_SOURCES = ("nlu_data", "dialogue", "domain.yml", "config.yml")
+ALL_COMPONENTS = ("actions", "rasa", "drain", "web", "telegram")
+
+
+@dataclass(frozen=True)
+class Ports:
+    rasa: int = 5005
+    actions: int = 5055
+    web: int = 8000
+
+    @classmethod
+    def free(cls) -> Ports:
+        socks = [socket.socket() for _ in range(3)]
+        try:
+            for s in socks:
+                s.bind(("127.0.0.1", 0))
+            rasa, actions, web = (int(s.getsockname()[1]) for s in socks)
+        finally:
+            for s in socks:
+                s.close()
+        return cls(rasa=rasa, actions=actions, web=web)
+
+
+def _newest_mtime(paths: list[Path]) -> float:
+    newest = 0.0
+    for p in paths:
+        if p.is_dir():
+            for f in p.rglob("*"):
+                if f.is_file():
+                    newest = max(newest, f.stat().st_mtime)
+        elif p.exists():
+            newest = max(newest, p.stat().st_mtime)
+    return newest
+
+
+def model_is_stale(repo: Path = REPO, models: Path | None = None) -> bool:
+    """True when there is no model or a training source changed after the newest model."""
+    models = models or repo / "models"
+    archives = list(models.glob("*.tar.gz")) if models.is_dir() else []
+    if not archives:
+        return True
+    newest_model = max(a.stat().st_mtime for a in archives)
+    return _newest_mtime([repo / s for s in TRAINING_SOURCES]) > newest_model
+
+
+def _persistent_secret(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(value)
+        return value
+
+
+class Stack:
+    """The running system. Use as a context manager: `with Stack(ports=Ports.free(), workdir=tmp) as s:`.
+
+    components: which long-running parts to start (default all; "telegram" only with TELEGRAM_BOT_TOKEN).
+    rasa_url: an already running Rasa (e.g. a stand-in) instead of starting actions + rasa here.
+    """
+
+    def __init__(
+        self,
+        ports: Ports | None = None,
+        workdir: Path | str = "var",
+        *,
+        repo: Path = REPO,
+        env: Mapping[str, str] | None = None,
+        components: tuple[str, ...] = ALL_COMPONENTS,
+        rasa_url: str | None = None,
+        train: bool = True,
+        migrate: bool = True,
+        models_dir: Path | None = None,
+        rasa_timeout: float = 600.0,
+        out: object = None,
+    ) -> None:
+        self.ports = ports or Ports()
+        self.repo = repo
+        self.workdir = (repo / workdir) if not Path(workdir).is_absolute() else Path(workdir)
+        self.base_env = dict(os.environ if env is None else env)
+        self.components = tuple(c for c in components if c not in ("actions", "rasa") or rasa_url is None)
+        self.external_rasa = rasa_url
+        self.train = train and rasa_url is None and "rasa" in self.components
+        self.migrate = migrate
+        self.models_dir = models_dir or repo / "models"
+        self.rasa_timeout = rasa_timeout
+        self.children: list[Child] = []
+        self._out = out or sys.stdout
+
+    # ------------------------------------------------------------------ config
+    @property
+    def rasa_url(self) -> str:
+        return self.external_rasa or f"http://127.0.0.1:{self.ports.rasa}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.web}"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.workdir / "logs"
+
+    @property
+    def database_url(self) -> str:
+        return self.base_env.get("DATABASE_URL") or f"sqlite:///{self.workdir / 'caselog.db'}"
+
+    def env(self) -> dict[str, str]:
+        env = dict(self.base_env)
+        env.update(
+            PYTHONPATH=str(self.repo) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""),
+            PYTHONUNBUFFERED="1",
+            DATABASE_URL=self.database_url,
+            CASELOG_SPOOL_DIR=str(self.workdir / "spool"),
+            RASA_TRACKER_DB=str(self.workdir / "tracker.db"),
+            ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.ports.actions}/webhook",
+            RASA_URL=self.rasa_url,
+            WEB_HOST="127.0.0.1",
+            WEB_PORT=str(self.ports.web),
+            CASELOG_SALT_FILE=str(self.workdir / "sender-salt"),
+        )
+        # one salt for every process (sender ids and the case log's user hashes agree across restarts)
+        if not env.get("CASELOG_SALT"):
+            env["CASELOG_SALT"] = _persistent_secret(self.workdir / "sender-salt")
+        return env
+
+    def say(self, text: str) -> None:
+        print(text, file=self._out, flush=True)  # type: ignore[call-overload]
+
+    # ------------------------------------------------------------------ steps
+    def apply_migrations(self) -> None:
+        from caselog.db import make_engine
+        from caselog.migrate import current_revision, upgrade
+
+        engine = make_engine(self.database_url)
+        try:
+            upgrade(engine)
+            self.say(f"· 数据库迁移完成 (case log schema {current_revision(engine)})")
+        finally:
+            engine.dispose()
+
+    def train_model(self) -> None:
+        if not model_is_stale(self.repo, self.models_dir):
+            self.say("· Rasa 模型已是最新，跳过训练")
+            return
+        self.say("· 正在训练 Rasa 模型（首次可能需要几分钟）…")
+        run_step(
+            "rasa train",
+            [
+                str(RASA_BIN),
+                "train",
+                "--data",
+                "nlu_data",
+                "dialogue",
+                "--domain",
+                "domain.yml",
+                "--config",
+                "config.yml",
+                "--out",
+                str(self.models_dir),
+            ],
+            self.repo,
+            self.env(),
+            self.log_dir / "train.log",
+            timeout=3600,
+        )
+        self.say("· Rasa 模型训练完成")
+
+    def _spawn(self, name: str, argv: list[str], health: str | None, timeout: float) -> Child:
+        child = Child(name, argv, self.log_dir / f"{name}.log", health)
+        self.children.append(child)
+        child.start(self.repo, self.env())
+        child.wait_healthy(timeout)
+        self.say(f"· {name} 已启动 (pid {child.pid})")
+        return child
+
+    def start(self) -> Stack:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        (self.workdir / "spool").mkdir(exist_ok=True)
+        try:
+            if self.migrate:
+                self.apply_migrations()
+            if self.train:
+                self.train_model()
+            py = str(APP_PY)
+            if "actions" in self.components:
+                self._spawn(
+                    "actions",
+                    [py, "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.ports.actions)],
+                    f"http://127.0.0.1:{self.ports.actions}/health",
+                    120,
+                )
+            if "rasa" in self.components:
+                self._spawn(
+                    "rasa",
+                    [
+                        str(RASA_BIN),
+                        "run",
+                        "--enable-api",
+                        "-i",
+                        "127.0.0.1",
+                        "-p",
+                        str(self.ports.rasa),
+                        "--credentials",
+                        "credentials.yml",
+                        "--endpoints",
+                        "endpoints.yml",
+                        "-m",
+                        str(self.models_dir),
+                    ],
+                    f"{self.rasa_url}/status",
+                    self.rasa_timeout,
+                )
+            if "drain" in self.components:
+                self._spawn("drain", [py, "-m", "caselog", "drain", "--follow"], None, 2)
+            if "web" in self.components:
+                self._spawn("web", [py, "-m", "bot.web"], f"{self.web_url}/healthz", 60)
+            if "telegram" in self.components and self.base_env.get("TELEGRAM_BOT_TOKEN"):
+                self._spawn("telegram", [py, "-m", "bot.telegram_bot"], None, 3)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def dead(self) -> list[Child]:
+        return [c for c in self.children if not c.alive()]
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            child.stop()
+        self.children.clear()
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def banner(self) -> str:
+        telegram = (
+            "已启动" if any(c.name == "telegram" for c in self.children) else "未启动（设置 TELEGRAM_BOT_TOKEN 后启动）"
+        )
+        lines = [
+            "",
+            "稳就业政策助手已启动：",
+            f"  工作台（聊天窗口）  {self.web_url}/   （需先登录）",
+            f"  个案查询 / 统计     {self.web_url}/cases   {self.web_url}/stats",
+            f"  Rasa REST           {self.rasa_url}/webhooks/rest/webhook",
+            f"  Telegram            {telegram}",
+            f"  日志                {self.log_dir}/",
+            "",
+            "创建工作人员账号：",
+            "  .venv/bin/python -m bot.web.staff add 用户名     （密码从提示输入，或用环境变量 STAFF_PASSWORD）",
+        ]
+        if not self.base_env.get("WEB_SECRET_KEY"):
+            lines.append("注意：未设置 WEB_SECRET_KEY，本次使用随机密钥，重启后工作人员需重新登录。")
+        lines += ["", "按 Ctrl-C 停止全部服务。"]
+        return "\n".join(lines)
+
+
+class _Stop(Exception):
+    pass
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop()
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bot.launcher", description="Start the whole 稳就业 assistant locally.")
+    p.add_argument("--workdir", default="var", help="runtime folder (db, spool, tracker, logs); default var/")
+    p.add_argument("--rasa-port", type=int, default=5005)
+    p.add_argument("--actions-port", type=int, default=5055)
+    p.add_argument("--web-port", type=int, default=8000)
+    p.add_argument("--no-train", action="store_true", help="never train; use the newest model in models/")
+    p.add_argument("--rasa-url", help="use a Rasa server already running at this URL (no actions/rasa started)")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _raise_stop)
+    stack = Stack(
+        Ports(rasa=args.rasa_port, actions=args.actions_port, web=args.web_port),
+        args.workdir,
+        rasa_url=args.rasa_url,
+        train=not args.no_train,
+    )
+    code = 0
+    try:
+        if stack.train and not RASA_BIN.exists():
+            raise StackError(f"no Rasa environment at {RASA_BIN.parent.parent} (see docs/TEAM-NOTES.md)")
+        stack.start()
+        stack.say(stack.banner())
+        while True:
+            dead = stack.dead()
+            if dead:
+                names = ", ".join(f"{c.name} (exit {c.proc.returncode if c.proc else '?'})" for c in dead)
+                stack.say(f"服务意外退出：{names}；日志见 {stack.log_dir}/。正在停止其余服务。")
+                code = 1
+                break
+            time.sleep(1)
+    except (KeyboardInterrupt, _Stop):
+        stack.say("\n正在停止…")
+    except StackError as exc:
+        stack.say(f"启动失败：{exc}")
+        code = 1
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stack.stop()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    stack.say("已全部停止。")
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
