@@ -138,10 +138,12 @@ def keyboard(message: BotMessage, store: ButtonStore, per_row: int = 3) -> Inlin
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
 
 
-def message_text(message: BotMessage) -> str | None:
+def message_text(message: BotMessage, render_assessment: bool = True) -> str | None:
+    """The text to send; an assessment payload is rendered only when the reply carried no text
+    (Rasa sends an action's text and its custom payload as two messages of one reply)."""
     if message.text:
         return message.text
-    if message.assessment is not None:
+    if message.assessment is not None and render_assessment:
         return assessment_text(message.assessment)
     if message.buttons:
         return "请选择："
@@ -200,8 +202,9 @@ class ChatBridge:
             if not replies:
                 await context.bot.send_message(chat.id, "抱歉，我没能理解，请换个说法再试试，或输入 /help 查看说明。")
                 return
+            reply_has_text = any(r.text for r in replies)
             for reply in replies:
-                text_out = message_text(reply)
+                text_out = message_text(reply, render_assessment=not reply_has_text)
                 if text_out is None:
                     continue
                 parts = chunks(text_out)

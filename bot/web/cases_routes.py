@@ -115,7 +115,7 @@ def add_note(
 
 @router.get("/stats", response_class=HTMLResponse)
 def stats_page(request: Request, user: Staff) -> Any:
-    today = dt.date.today()
+    today = dt.datetime.now(casedata.SHANGHAI).date()
     return app_state(request).render(
         request, "stats.html", buckets=BUCKETS, since=(today - dt.timedelta(days=29)).isoformat(), until=today
     )

@@ -229,11 +229,13 @@ def canned_reply(body: dict[str, Any]) -> list[dict[str, Any]]:
     """What the stand-in Rasa says: a yes/no question, and an assessment once the user says '评估' or affirms."""
     sender = body["sender"]
     text = str(body.get("message", ""))
-    if "评估" in text or text == "/affirm":
+    if text == "/affirm":  # like Rasa: the action's text and its custom payload as two messages
         return [
-            {"recipient_id": sender, "text": "根据您说的情况，评估结果如下："},
+            {"recipient_id": sender, "text": "根据您说的情况，评估结果如下：\n（完整说明略）"},
             {"recipient_id": sender, "custom": {"assessment": canned_assessment()}},
         ]
+    if "评估" in text:  # a payload without any text in the reply
+        return [{"recipient_id": sender, "custom": {"assessment": canned_assessment()}}]
     if text == "/restart":
         return [{"recipient_id": sender, "text": "好的，我们重新开始。"}]
     return [{"recipient_id": sender, "text": "您是高校毕业生吗？", "buttons": YES_NO}]

@@ -11,7 +11,7 @@ import pytest
 from bot.identity import sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT, RasaClient
 from bot.telegram_bot import RATE_LIMIT_TEXT, SECRET_HEADER, TelegramConfig, build_application, running
-from tests.bot.standins import FakeRasa, FakeTelegram, free_port
+from tests.bot.standins import FakeRasa, FakeTelegram, canned_assessment, free_port
 
 TOKEN = "123456:TEST-token_abc"
 SALT = b"test-salt"
@@ -71,12 +71,23 @@ async def test_button_press_answers_callback_and_forwards_payload(polling: FakeT
     polling.push_callback(USER, "p:/affirm")
     answered = await wait_calls(polling, "answerCallbackQuery")
     assert answered[0]["callback_query_id"].startswith("cb")
-    sent = await wait_calls(polling, "sendMessage", 2)
+    sent = await wait_calls(polling, "sendMessage")
     assert rasa.received[-1]["message"] == "/affirm"
-    assert sent[0]["text"] == "根据您说的情况，评估结果如下："
-    # the custom assessment came without text: rendered as Chinese text
-    assert "【可以申请】" in sent[1]["text"] or "【还需要的信息】" in sent[1]["text"]
-    assert "《意见》" in sent[1]["text"]
+    assert sent[0]["text"].startswith("根据您说的情况，评估结果如下：")
+    await asyncio.sleep(0.3)
+    # the reply had text: the payload beside it is not sent a second time as text
+    assert len(polling.calls_of("sendMessage")) == 1
+
+
+async def test_assessment_payload_without_text_is_rendered(polling: FakeTelegram, rasa: FakeRasa) -> None:
+    polling.push_text(USER, "请给我评估")
+    sent = await wait_calls(polling, "sendMessage")
+    text = sent[0]["text"]
+    assert text.startswith("评估结果（依据沪府规〔2022〕6号）")
+    eligible = [r for r in canned_assessment()["results"] if r["status"] == "eligible"]
+    assert eligible and "【可以申请】" in text
+    for r in eligible:
+        assert r["title"] in text and f"《意见》{r['article']}" in text
 
 
 async def test_long_payload_buttons_round_trip_through_short_keys(tg: FakeTelegram) -> None:
