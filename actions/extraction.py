@@ -21,7 +21,9 @@ FACT_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "check_my_eli
 TEXT_FALLBACK_INTENTS = frozenset({"inform", "nlu_fallback"})
 
 NEGATIONS = ("不是", "没有", "没", "未", "非", "不", "无")
+# spans that say "not Shanghai" by themselves (外地户口), for the Shanghai facts only
 INHERENTLY_NEGATIVE = ("外地", "外省", "非本市", "非上海", "非沪", "不在上海")
+SHANGHAI_FACTS = frozenset({"shanghai_hukou", "resident_in_shanghai", "graduated_from_shanghai_college"})
 _CLAUSE_BREAK = re.compile(r"[，,。.;；！!？?、\n]|但是|但|可是|不过|而且|并且|也")
 _UNEMPLOYMENT_WORDS = re.compile(r"失业|待业|没工作|没有工作|没上班|没有上班|下岗|离职|辞职|被裁|找工作|没活干|歇业")
 
@@ -76,18 +78,27 @@ def intent_of(message: Mapping[str, Any]) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def _clause_before(text: str, start: int, clause_start: int) -> str:
+    before = text[clause_start:start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    return before[breaks[-1].end() :] if breaks else before
+
+
 def is_negated(text: str, start: int | None, end: int | None, clause_start: int = 0) -> bool:
     """Whether the entity at text[start:end] is negated: 不是/没有/没/未/非/不/无 in its clause, before it."""
     if start is None or not text:
         return False
     span = text[start:end] if end is not None else ""
-    if any(span.startswith(n) for n in NEGATIONS) or any(w in span for w in INHERENTLY_NEGATIVE):
+    if any(span.startswith(n) for n in NEGATIONS):
         return True
-    before = text[clause_start:start]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    if breaks:
-        before = before[breaks[-1].end() :]
-    return any(n in before for n in NEGATIONS)
+    return any(n in _clause_before(text, start, clause_start) for n in NEGATIONS)
+
+
+def is_denied_number(text: str, start: int | None, clause_start: int = 0) -> bool:
+    """A number the person takes back: 不是三个月，是半年 (没上班三个月 still counts)."""
+    if start is None or not text:
+        return False
+    return _clause_before(text, start, clause_start).rstrip().endswith(("不是", "并非"))
 
 
 def _value(entity: Mapping[str, Any]) -> str:
@@ -116,8 +127,8 @@ def extract(message: Mapping[str, Any], requested_slot: str | None) -> Extractio
     )
     previous_end = 0
     for entity in entities:
-        start, end = entity.get("start"), entity.get("end")
-        negated = is_negated(text, start, end, previous_end)
+        end = entity.get("end")
+        negated = _negated(entity, text, previous_end)
         if isinstance(end, int):
             previous_end = end
         _read_entity(entity, negated, intent, text, requested_slot, out)
@@ -141,6 +152,19 @@ def extract(message: Mapping[str, Any], requested_slot: str | None) -> Extractio
     return out
 
 
+def _negated(entity: Mapping[str, Any], text: str, clause_start: int) -> bool:
+    kind, start, end = entity.get("entity"), entity.get("start"), entity.get("end")
+    if kind == "employment_status":
+        return False  # the value says it all: 没工作 → unemployed
+    if kind in ("duration", "age", "year"):
+        return is_denied_number(text, start, clause_start)
+    if kind == "fact" and entity.get("value") in SHANGHAI_FACTS and isinstance(start, int):
+        span = text[start:end] if isinstance(end, int) else ""
+        if any(w in span for w in INHERENTLY_NEGATIVE):
+            return True
+    return is_negated(text, start, end, clause_start)
+
+
 def _read_entity(
     entity: Mapping[str, Any],
     negated: bool,
@@ -160,6 +184,8 @@ def _read_entity(
             out.unknown.append(value)
         else:
             out.facts[value] = not negated
+    elif kind in ("duration", "age", "year") and negated:
+        return
     elif kind == "duration":
         # a duration is the time out of work only when the message or the question says so
         if requested_slot == "unemployed_months" or _UNEMPLOYMENT_WORDS.search(text):
@@ -172,7 +198,7 @@ def _read_entity(
         out.facts["graduation_year"] = value
     elif kind == "employment_status":
         status = _lookup(value, EMPLOYMENT_STATUSES, STATUS_WORDS)
-        if status and not negated:
+        if status:
             out.facts["employment_status"] = status
     elif kind == "hardship_group":
         group = _lookup(value, HARDSHIP_GROUPS, GROUP_WORDS)

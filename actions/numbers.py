@@ -49,6 +49,11 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+def is_range(token: str) -> bool:
+    """Two neighbouring digits said together: 八九 (eight or nine), 三四 (three or four)."""
+    return len(token) == 2 and all(ch in DIGITS for ch in token) and DIGITS[token[1]] == DIGITS[token[0]] + 1
+
+
 def chinese_to_int(token: str) -> int | None:
     """One numeral token (`53`, `五十三`, `两百`, `二〇二二`, `三千五`) → int, or None if it is not one."""
     token = normalise(token)
@@ -58,6 +63,8 @@ def chinese_to_int(token: str) -> int | None:
         return int(token)
     if any(ch not in _CN_CHARS for ch in token):
         return None
+    if is_range(token):
+        return DIGITS[token[0]]  # 八九 (eight or nine): the lower bound
     if all(ch in DIGITS for ch in token):
         # digit by digit: 二〇二二 → 2022; a single digit is just itself
         return int("".join(str(DIGITS[ch]) for ch in token))
@@ -141,7 +148,7 @@ def parse_duration(text: str) -> Duration | None:
             return None
         found = True
         months += n
-        if month_match.group("more") or month_match.group("half") == "多":
+        if month_match.group("more") or month_match.group("half") == "多" or is_range(raw_n or ""):
             at_least = True
     if not found:
         # 两周, 十天: less than a month; 几个月 alone says no number at all
@@ -169,7 +176,12 @@ def parse_year(text: str, today: dt.date) -> int | None:
     for word, delta in _RELATIVE_YEARS.items():
         if word in s:
             return today.year + delta
-    n = first_int(s)
+    match = _NUMBER_RE.search(s)
+    if match is None:
+        return None
+    token = match.group()
+    # years are read digit by digit: 二三年 = (20)23, 二〇二二 = 2022
+    n = int("".join(str(DIGITS[c]) for c in token)) if all(c in DIGITS for c in token) else chinese_to_int(token)
     if n is None:
         return None
     if n < 100:

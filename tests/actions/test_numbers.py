@@ -121,3 +121,12 @@ def test_relative_years_follow_the_reference_date_not_the_clock() -> None:
 def test_first_int_finds_the_first_number() -> None:
     assert first_int("我三十岁，有两个孩子") == 30
     assert first_int("没有数字") is None
+
+
+@pytest.mark.parametrize(("text", "months"), [("八九个月", 8), ("三四个月", 3)])
+def test_a_range_of_months_is_its_lower_bound(text: str, months: int) -> None:
+    assert parse_duration(text) == Duration(months, True)
+
+
+def test_short_chinese_years_are_read_digit_by_digit() -> None:
+    assert parse_year("二三年", TODAY) == 2023

@@ -1,0 +1,104 @@
+"""Polarity and message reading, below the form."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.extraction import extract, is_negated
+from tests.actions.conftest import entity
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "negated"),
+    [
+        ("我不是上海户口", "上海户口", True),
+        ("没有办失业登记", "失业登记", True),
+        ("没领失业金", "失业金", True),
+        ("未被认定为就业困难人员", "就业困难人员", True),
+        ("非本市户籍", "本市户籍", True),
+        ("不想找工作", "找工作", True),
+        ("家里无低保", "低保", True),
+        ("我是上海户口", "上海户口", False),
+        ("不过我办了失业登记", "失业登记", False),
+        ("我没工作，但是在领失业金", "失业金", False),
+    ],
+)
+def test_is_negated(text: str, span: str, negated: bool) -> None:
+    start = text.index(span)
+    assert is_negated(text, start, start + len(span)) is negated
+
+
+def test_without_offsets_the_entity_is_positive() -> None:
+    assert is_negated("", None, None) is False
+
+
+def test_digression_intents_fill_nothing() -> None:
+    text = "什么是公益性岗位"
+    message = {"text": text, "intent": {"name": "ask_policy"}, "entities": [entity(text, "公益性岗位", "policy", "x")]}
+    assert extract(message, "wants_job").empty
+
+
+def test_dont_know_with_a_fact_entity_skips_that_fact() -> None:
+    text = "不知道有没有失业登记"
+    message = {
+        "text": text,
+        "intent": {"name": "dont_know"},
+        "entities": [entity(text, "失业登记", "fact", "registered_unemployed")],
+    }
+    out = extract(message, "wants_job")
+    assert out.unknown == ["registered_unemployed"]
+    assert out.facts == {}
+
+
+def test_employment_status_in_chinese_is_mapped() -> None:
+    text = "我现在灵活就业"
+    message = {"text": text, "intent": {"name": "inform"}, "entities": [entity(text, "灵活就业", "employment_status")]}
+    assert extract(message, None).facts == {"employment_status": "flexible"}
+
+
+def test_bare_text_for_the_group_question() -> None:
+    message = {"text": "我是残疾人", "intent": {"name": "inform"}, "entities": []}
+    assert extract(message, "hardship_groups").facts == {"hardship_groups": ["disabled"]}
+    message = {"text": "都不是", "intent": {"name": "inform"}, "entities": []}
+    assert extract(message, "hardship_groups").facts == {"hardship_groups": []}
+
+
+def _message(text: str, intent: str, *ents: tuple[str, str, str | None]) -> dict[str, object]:
+    return {"text": text, "intent": {"name": intent}, "entities": [entity(text, s, n, v) for s, n, v in ents]}
+
+
+def test_the_number_taken_back_does_not_count() -> None:
+    out = extract(
+        _message("不是三个月，是半年", "inform", ("三个月", "duration", None), ("半年", "duration", None)), None
+    )
+    # no unemployment word and no pending months question: a bare duration is not read as time out of work
+    assert "unemployed_months" not in out.facts
+    out = extract(
+        _message("不是三个月，是半年", "inform", ("三个月", "duration", None), ("半年", "duration", None)),
+        "unemployed_months",
+    )
+    assert out.facts["unemployed_months"] == "半年"
+
+
+def test_negation_before_a_duration_is_about_work_not_the_number() -> None:
+    out = extract(_message("没上班三个月了", "inform", ("三个月", "duration", None)), None)
+    assert out.facts["unemployed_months"] == "三个月"
+    assert out.implied == {"employment_status": "unemployed"}
+
+
+def test_employment_status_spans_with_a_negation_inside() -> None:
+    out = extract(_message("我没工作", "inform", ("没工作", "employment_status", "unemployed")), None)
+    assert out.facts == {"employment_status": "unemployed"}
+
+
+def test_not_shanghai_words_only_apply_to_shanghai_facts() -> None:
+    out = extract(_message("外地来打工的", "inform", ("外地来打工", "fact", "migrant_worker")), None)
+    assert out.facts == {"migrant_worker": True}
+    out = extract(_message("我是外地户口", "inform", ("外地户口", "fact", "shanghai_hukou")), None)
+    assert out.facts == {"shanghai_hukou": False}
+
+
+def test_group_denied() -> None:
+    out = extract(_message("没有残疾证", "inform", ("残疾证", "hardship_group", "disabled")), None)
+    assert out.groups_denied == ["disabled"]
+    assert "hardship_groups" not in out.facts
