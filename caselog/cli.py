@@ -324,8 +324,8 @@ def cmd_drain(args: argparse.Namespace, out: TextIO) -> int:
     from caselog.spool import Spool, default_spool_dir
 
     spool_dir = args.spool_dir or default_spool_dir()
-    if not Path(spool_dir).is_dir():
-        raise BadInput(f"no spool folder at {spool_dir}")
+    if not args.follow and not Path(spool_dir).is_dir():
+        raise BadInput(f"no spool folder at {spool_dir}")  # --follow creates it and waits for the broker
     spool = Spool(spool_dir)
     if not args.follow:
         n = drain_once(spool, _engine(args))
