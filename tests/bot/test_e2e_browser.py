@@ -1,0 +1,102 @@
+"""End to end: the real stack (action server, Rasa with the trained model, drain, web app) in Chromium.
+
+Needs .venv-rasa and a model in models/ (the test command trains first); skipped without them,
+failed under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from bot.launcher import RASA_BIN, REPO, Ports, Stack
+from caselog.db import make_engine
+from caselog.queries import create_staff_user
+from tests.bot.browser import chromium, skip_or_fail
+from tests.bot.conftest import STAFF
+from tests.bot.test_browser import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.rasa]
+
+OPENING = "我今年22岁，上海户籍，今年刚从上海的大学毕业，现在还没找到工作，想看看能享受哪些政策"
+STATUS_LABELS = {"可以申请", "需要到窗口确认", "还需要的信息", "暂不符合", "已到期"}
+
+
+@pytest.fixture(scope="module")
+def real_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not RASA_BIN.exists():
+        skip_or_fail(f"no Rasa environment at {RASA_BIN}")
+    if not list((REPO / "models").glob("*.tar.gz")):
+        skip_or_fail("no trained model in models/ (run the Rasa training first)")
+    workdir = tmp_path_factory.mktemp("e2e") / "var"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN")}
+    with Stack(
+        ports=Ports.free(),
+        workdir=workdir,
+        env=env,
+        components=("actions", "rasa", "drain", "web"),
+        train=False,
+        out=sys.stderr,
+    ) as stack:
+        engine = make_engine(stack.database_url)
+        with Session(engine) as s, s.begin():
+            create_staff_user(s, *STAFF)
+        engine.dispose()
+        yield stack
+
+
+def _answer_until_assessment(page: Any, max_turns: int = 30) -> None:
+    page.fill("#text", OPENING)
+    page.click("#send-btn")
+    for _ in range(max_turns):
+        page.wait_for_selector("#send-btn:enabled", timeout=60_000)
+        if page.locator("#assessment tbody tr").count():
+            return
+        quick = page.locator("#quick button")
+        if quick.count():
+            labels = quick.all_inner_texts()
+            target = quick.nth(labels.index("不知道")) if "不知道" in labels else quick.first
+            target.click()
+        else:
+            page.fill("#text", "不知道")
+            page.click("#send-btn")
+        page.wait_for_timeout(100)
+    transcript = page.inner_text("#log")
+    raise AssertionError(f"no assessment after {max_turns} turns:\n{transcript}")
+
+
+def test_real_stack_chat_to_assessment_and_case_list(real_stack: Stack) -> None:
+    base = real_stack.web_url
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+        log_in(page, base)
+        _answer_until_assessment(page)
+        rows = page.locator("#assessment tbody tr")
+        assert rows.count() > 0
+        labels = set(page.locator("#assessment tbody td:first-child").all_inner_texts())
+        assert labels <= STATUS_LABELS and labels
+        assert all(t.startswith("《意见》") for t in page.locator("#assessment td.article").all_inner_texts())
+        shot = os.environ.get("SAVE_WIDGET_SCREENSHOT")
+        if shot:
+            Path(shot).parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=shot)
+
+        # the conversation reaches the case log through the spool and the drain
+        deadline = time.monotonic() + 60
+        while True:
+            page.goto(base + "/cases?channel=web")
+            if page.locator("#case-list a").count():
+                break
+            assert time.monotonic() < deadline, "the conversation never reached the case list"
+            page.wait_for_timeout(1000)
+        page.locator("#case-list a").first.click()
+        page.wait_for_selector(".transcript")
+        assert "上海" in page.inner_text(".transcript")
+        assert page.locator(".assessment-history tbody tr").count() > 0
