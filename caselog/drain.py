@@ -114,7 +114,9 @@ def run(
     while not stop.is_set():
         try:
             n = drain_batch(spool, engine, batch_size=batch_size, name=name)
-        except sa.exc.SQLAlchemyError as exc:
+        except Exception as exc:  # database trouble (or a bug): the records wait in the spool, retried later
+            if not isinstance(exc, sa.exc.SQLAlchemyError):
+                log.exception("case-log drain failed on a batch; will retry")
             stats.failures += 1
             stats.last_error = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300] if str(exc) else repr(exc)
             if not down:
