@@ -229,5 +229,11 @@ def _read_text_for(slot: str, text: str, out: Extraction, intent_is_inform: bool
             out.facts[slot] = list(dict.fromkeys(groups))
         elif re.search(r"都不是|都没有|都不|没有|不是|无", text):
             out.facts[slot] = []
+    elif fact.type == "bool":
+        answer = text.strip()
+        if answer.startswith(("不", "没", "无", "否", "未")):
+            out.facts[slot] = False
+        elif answer.startswith(("是", "对", "有", "嗯", "在", "已经")):
+            out.facts[slot] = True
     elif fact.type == "str" and text.strip() and intent_is_inform:
         out.facts[slot] = text.strip()

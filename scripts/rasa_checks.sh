@@ -14,6 +14,7 @@ RASA="${RASA:-.venv-rasa/bin/rasa}"
 APP_PYTHON="${APP_PYTHON:-.venv/bin/python}"
 DATA=(nlu_data dialogue)
 COMMON=(--domain domain.yml --config config.yml)
+export SQLALCHEMY_SILENCE_UBER_WARNING=1  # Rasa 3.6's own SQLAlchemy 1.4 deprecation banner, not our data
 
 tmp="$(mktemp -d)"
 action_pid=""
@@ -33,7 +34,7 @@ echo "== rasa data validate"
     exit 1
 }
 allowed="The utterance '(utter_ask_[a-z_]+|utter_default|utter_restart)' is not used in any story or rule"
-if grep -E "UserWarning|WARNING" "$tmp/validate.log" | grep -vE "$allowed" >"$tmp/warnings.log"; then
+if grep -E "UserWarning|[[:space:]]WARNING[[:space:]]" "$tmp/validate.log" | grep -vE "$allowed" >"$tmp/warnings.log"; then
     cat "$tmp/warnings.log"
     echo "rasa data validate: warnings above must be fixed" >&2
     exit 1

@@ -102,3 +102,9 @@ def test_group_denied() -> None:
     out = extract(_message("没有残疾证", "inform", ("残疾证", "hardship_group", "disabled")), None)
     assert out.groups_denied == ["disabled"]
     assert "hardship_groups" not in out.facts
+
+
+@pytest.mark.parametrize(("text", "value"), [("有的，办过了", True), ("没办过", False), ("已经在领了", True)])
+def test_a_yes_no_question_answered_in_words(text: str, value: bool) -> None:
+    out = extract({"text": text, "intent": {"name": "inform"}, "entities": []}, "registered_unemployed")
+    assert out.facts == {"registered_unemployed": value}
