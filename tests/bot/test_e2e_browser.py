@@ -52,6 +52,27 @@ def real_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield stack
 
 
+# How the simulated visitor answers a question (matched in the bot's last message); anything else: 不知道.
+ANSWERS = [
+    ("多大", "22岁"),
+    ("哪一年毕业", "2026年"),
+    ("就业状态", "失业"),
+    ("失业多久", "3个月"),
+    ("高校毕业生", "是"),
+    ("上海户籍", "是"),
+    ("常住上海", "是"),
+    ("上海的高校", "是"),
+    ("就业意愿", "是"),
+]
+
+
+def _answer_for(question: str, buttons: list[str]) -> str:
+    for key, answer in ANSWERS:
+        if key in question and (not buttons or answer in buttons):
+            return answer
+    return "不知道"
+
+
 def _answer_until_assessment(page: Any, max_turns: int = 30) -> None:
     page.fill("#text", OPENING)
     page.click("#send-btn")
@@ -59,13 +80,14 @@ def _answer_until_assessment(page: Any, max_turns: int = 30) -> None:
         page.wait_for_selector("#send-btn:enabled", timeout=60_000)
         if page.locator("#assessment tbody tr").count():
             return
+        question = page.locator(".msg.bot .bubble").last.inner_text()
         quick = page.locator("#quick button")
-        if quick.count():
-            labels = quick.all_inner_texts()
-            target = quick.nth(labels.index("不知道")) if "不知道" in labels else quick.first
-            target.click()
+        labels = quick.all_inner_texts()
+        answer = _answer_for(question, labels)
+        if labels:
+            quick.nth(labels.index(answer) if answer in labels else 0).click()
         else:
-            page.fill("#text", "不知道")
+            page.fill("#text", answer)
             page.click("#send-btn")
         page.wait_for_timeout(100)
     transcript = page.inner_text("#log")
