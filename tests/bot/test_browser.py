@@ -45,11 +45,11 @@ def browser() -> Iterator[Any]:
         yield b
 
 
-def log_in(page: Any, base: str) -> None:
+def log_in(page: Any, base: str, staff: tuple[str, str] = STAFF) -> None:
     page.goto(base + "/")
     assert "/login" in page.url
-    page.fill("#username", STAFF[0])
-    page.fill("#password", STAFF[1])
+    page.fill("#username", staff[0])
+    page.fill("#password", staff[1])
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
 

@@ -7,49 +7,21 @@ failed under CI=true.
 from __future__ import annotations
 
 import os
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import Session
 
-from bot.launcher import RASA_BIN, REPO, Ports, Stack
-from caselog.db import make_engine
-from caselog.queries import create_staff_user
-from tests.bot.browser import chromium, skip_or_fail
-from tests.bot.conftest import STAFF
+from bot.launcher import Stack
+from tests.bot.browser import chromium
 from tests.bot.test_browser import log_in
+from tests.conftest import E2E_STAFF
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa]
 
 OPENING = "我今年22岁，上海户籍，今年刚从上海的大学毕业，现在还没找到工作，想看看能享受哪些政策"
 STATUS_LABELS = {"可以申请", "需要到窗口确认", "还需要的信息", "暂不符合", "已到期"}
-
-
-@pytest.fixture(scope="module")
-def real_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not RASA_BIN.exists():
-        skip_or_fail(f"no Rasa environment at {RASA_BIN}")
-    if not list((REPO / "models").glob("*.tar.gz")):
-        skip_or_fail("no trained model in models/ (run the Rasa training first)")
-    workdir = tmp_path_factory.mktemp("e2e") / "var"
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN")}
-    with Stack(
-        ports=Ports.free(),
-        workdir=workdir,
-        env=env,
-        components=("actions", "rasa", "drain", "web"),
-        train=False,
-        out=sys.stderr,
-    ) as stack:
-        engine = make_engine(stack.database_url)
-        with Session(engine) as s, s.begin():
-            create_staff_user(s, *STAFF)
-        engine.dispose()
-        yield stack
 
 
 # How the simulated visitor answers a question (matched in the bot's last message); anything else: 不知道.
@@ -98,7 +70,7 @@ def test_real_stack_chat_to_assessment_and_case_list(real_stack: Stack) -> None:
     base = real_stack.web_url
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="zh-CN")
-        log_in(page, base)
+        log_in(page, base, E2E_STAFF)
         _answer_until_assessment(page)
         rows = page.locator("#assessment tbody tr")
         assert rows.count() > 0

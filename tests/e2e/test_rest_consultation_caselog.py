@@ -11,39 +11,17 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from bot.launcher import RASA_BIN, REPO, Ports, Stack
+from bot.launcher import REPO, Stack
 
 pytestmark = pytest.mark.rasa
 
 ID_NUMBER = "310101199003071234"
 PHONE = "13812345678"
 SENDER = "e2e-visitor-4711"
-
-
-def _skip_or_fail(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not RASA_BIN.exists():
-        _skip_or_fail(f"no Rasa environment at {RASA_BIN}")
-    if not list((REPO / "models").glob("*.tar.gz")):
-        _skip_or_fail("no trained model in models/ (scripts/test trains it first)")
-    workdir = tmp_path_factory.mktemp("rest-e2e") / "var"
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN")}
-    with Stack(
-        ports=Ports.free(), workdir=workdir, env=env, components=("actions", "rasa", "drain"), train=False,
-        out=sys.stderr,
-    ) as running:  # fmt: skip
-        yield running
 
 
 def _say(stack: Stack, text: str) -> list[dict]:
@@ -64,7 +42,8 @@ def _export(stack: Stack) -> list[dict]:
     return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
 
 
-def test_consultation_with_id_and_phone_is_logged_masked(stack: Stack) -> None:
+def test_consultation_with_id_and_phone_is_logged_masked(real_stack: Stack) -> None:
+    stack = real_stack
     replies = _say(stack, f"你好，我的身份证号是{ID_NUMBER}，手机{PHONE}，我失业三个月了，想问问有什么政策")
     assert replies, "the bot said nothing"
     _say(stack, "不知道")

@@ -1,0 +1,48 @@
+"""One real stack for every end-to-end test of the session: starting Rasa costs a minute or more."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.orm import Session
+
+from bot.launcher import RASA_BIN, REPO, Ports, Stack
+
+E2E_STAFF = ("e2e.staff", "e2e-password-1234")
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; under CI=true a missing prerequisite is a failure."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def real_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Action server, Rasa (trained model from models/), case-log drain and web app on free ports."""
+    if not RASA_BIN.exists():
+        skip_or_fail(f"no Rasa environment at {RASA_BIN}")
+    if not list((REPO / "models").glob("*.tar.gz")):
+        skip_or_fail("no trained model in models/ (scripts/test trains it first)")
+    from caselog.db import make_engine
+    from caselog.queries import create_staff_user
+
+    workdir = tmp_path_factory.mktemp("stack") / "var"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN")}
+    with Stack(
+        ports=Ports.free(),
+        workdir=workdir,
+        env=env,
+        components=("actions", "rasa", "drain", "web"),
+        train=False,
+        out=sys.stderr,
+    ) as stack:
+        engine = make_engine(stack.database_url)
+        with Session(engine) as s, s.begin():
+            create_staff_user(s, *E2E_STAFF)
+        engine.dispose()
+        yield stack
