@@ -27,7 +27,8 @@ def render(assessment: Assessment, skipped: Sequence[str] = ()) -> str:
             lines.append("、".join(f"{r.title}（{r.article}）" for r in group))
             continue
         for r in group:
-            lines.append(f"• {r.title}（《意见》{r.article}）")
+            whose = "（用人单位享受，可告诉招用您的单位）" if r.kind == "employer" else ""
+            lines.append(f"• {r.title}（《意见》{r.article}）{whose}")
             if status == "needs_info" and r.missing_facts:
                 lines.append("  还需要：" + "、".join(FACTS[m].label for m in r.missing_facts))
             elif status != "expired" and r.next_steps:

@@ -45,7 +45,7 @@ def explain(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> str:
     lines.append("原文：" + "".join(f"“{q}”" for q in policy.quotes))
     steps = policy.next_steps.get(policy.on_match) or ()
     if steps:
-        lines.append("怎么办：" + "；".join(steps))
+        lines.append("怎么办：" + "；".join(step.rstrip("。；") for step in steps) + "。")
     if facts:
         status, _ = status_of(policy, facts, as_of)
         explanation = policy.explanations.get(status)

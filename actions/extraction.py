@@ -146,6 +146,8 @@ def extract(message: Mapping[str, Any], requested_slot: str | None) -> Extractio
             out.facts[requested_slot] = intent == "affirm"
         elif requested_slot == "hardship_groups" and intent == "deny":
             out.facts["hardship_groups"] = []  # 都不是
+        elif fact_type == "str" and intent == "deny":
+            out.unknown.append(requested_slot)  # 没有 (no employer to ask about): nothing to tell, move on
         return out
     if intent in TEXT_FALLBACK_INTENTS and text:
         _read_text_for(requested_slot, text, out, intent == "inform")

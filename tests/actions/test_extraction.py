@@ -108,3 +108,9 @@ def test_group_denied() -> None:
 def test_a_yes_no_question_answered_in_words(text: str, value: bool) -> None:
     out = extract({"text": text, "intent": {"name": "inform"}, "entities": []}, "registered_unemployed")
     assert out.facts == {"registered_unemployed": value}
+
+
+def test_no_to_the_industry_question_skips_it() -> None:
+    out = extract({"text": "没有", "intent": {"name": "deny"}, "entities": []}, "employer_industry")
+    assert out.unknown == ["employer_industry"]
+    assert out.facts == {}
