@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     for failure in failures:
         print(f"FAIL: {failure}", file=sys.stderr)
     if not failures:
-        print(f"OK (thresholds: intent accuracy >= {args.min_intent_accuracy:.2f}, entity F1 >= {args.min_entity_f1:.2f})")
+        thresholds = f"intent accuracy >= {args.min_intent_accuracy:.2f}, entity F1 >= {args.min_entity_f1:.2f}"
+        print(f"OK (thresholds: {thresholds})")
     return 1 if failures else 0
 
 
