@@ -97,8 +97,10 @@ class ValidateEligibilityForm(FormValidationAction):
         if new_skipped != skipped:
             events.append(SlotSet(SKIPPED, new_skipped))
         elif not updates and intent in FACT_INTENTS and requested:
-            # An answer we could not use: keep the form (no rejection) and ask the same question again.
-            if len(dispatcher.messages) == messages_before and intent != "check_my_eligibility":
+            # Nothing new (an answer we could not read, or facts we already had): keep the form (no
+            # rejection) and ask the pending question again; say so only when nothing was understood.
+            silent = intent == "check_my_eligibility" or not extraction.empty
+            if len(dispatcher.messages) == messages_before and not silent:
                 dispatcher.utter_message(text=NOT_UNDERSTOOD)
             events.append(SlotSet(SKIPPED, skipped))
 

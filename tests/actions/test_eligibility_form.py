@@ -291,3 +291,18 @@ async def test_the_form_asks_only_what_matters_and_stops(domain: dict[str, Any],
             assert result.status == everything[pid].status, pid
         else:  # only what the person did not know can be left open
             assert set(result.missing_facts) <= set(slots.get("skipped_facts") or []), pid
+
+
+async def test_repeating_a_known_fact_is_not_a_misunderstanding(domain: dict[str, Any]) -> None:
+    text = "我是上海户口"
+    slots, dispatcher = await turn(
+        domain,
+        text=text,
+        entities=[entity(text, "上海户口", "fact", "shanghai_hukou")],
+        slots={**UNEMPLOYED, "shanghai_hukou": True},
+        requested_slot="wants_job",
+    )
+    assert "shanghai_hukou" not in slots
+    assert slots["requested_slot"] == "wants_job"
+    assert "skipped_facts" in slots  # keeps the form
+    assert dispatcher.messages == []
