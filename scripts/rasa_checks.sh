@@ -3,7 +3,8 @@
 #   1. rasa data validate — must be clean: it fails on any warning except the ones Rasa raises for every
 #      form-driven bot (utter_ask_<slot> responses are used by the form, not by stories; utter_default and
 #      utter_restart are used by the default fallback and restart actions);
-#   2. rasa train into models/ (Rasa skips retraining when the data's fingerprint is unchanged);
+#   2. rasa train into models/, skipped when nothing training reads changed since the last model (stamp
+#      models/.inputs-<hash>; FORCE_TRAIN=1 retrains);
 #   3. the action server (app venv) on a free port, and rasa test core on tests/stories with
 #      --fail-on-prediction-errors against it; results in results/core.
 # Usage: scripts/rasa_checks.sh            (from anywhere; paths are relative to the repository)
@@ -43,8 +44,28 @@ grep -E "rasa.validator" "$tmp/validate.log" | sed 's/^/   /'
 echo "   clean (form ask responses aside)"
 
 echo "== rasa train"
-"$RASA" train --data "${DATA[@]}" "${COMMON[@]}" --out models 2>&1 | grep -E "Your Rasa model|Nothing changed|trained|error|Error" || true
-model="$(ls -t models/*.tar.gz | head -n1)"
+# Rasa 3.6 retrains this pipeline on every run even when nothing changed (its graph cache misses), so the
+# script keeps its own stamp: a hash of everything training reads, next to the model it produced.
+inputs_hash="$(find nlu_data dialogue domain.yml config.yml -type f -print0 | sort -z | xargs -0 sha256sum \
+    | sha256sum | cut -c1-16)"
+stamp="models/.inputs-$inputs_hash"
+model=""
+if [[ -z "${FORCE_TRAIN:-}" && -f "$stamp" ]]; then
+    model="$(cat "$stamp")"
+    [[ -f "$model" ]] || model=""
+fi
+if [[ -n "$model" ]]; then
+    echo "   training data unchanged since $model: not retraining (FORCE_TRAIN=1 to force)"
+else
+    "$RASA" train --data "${DATA[@]}" "${COMMON[@]}" --out models >"$tmp/train.log" 2>&1 || {
+        tail -n 40 "$tmp/train.log"
+        echo "rasa train failed" >&2
+        exit 1
+    }
+    grep -E "Your Rasa model|Nothing changed" "$tmp/train.log" || true
+    model="$(ls -t models/*.tar.gz | head -n1)"
+    echo "$model" >"$stamp"
+fi
 echo "   model: $model"
 
 echo "== action server"
