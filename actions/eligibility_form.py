@@ -56,8 +56,11 @@ class ValidateEligibilityForm(FormValidationAction):
         domain: DomainDict,
     ) -> list[str]:
         """The facts still worth asking, most decisive first ([] = the form is done)."""
-        facts = known_facts(tracker.slots)
-        return next_questions(facts, self.as_of(), skip=skipped_facts(tracker.slots))
+        return self.questions(known_facts(tracker.slots), skipped_facts(tracker.slots))
+
+    def questions(self, facts: dict[str, Any], skipped: list[str]) -> list[str]:
+        """rules.next_questions on this run's date: absent facts that still change an outcome."""
+        return next_questions(facts, self.as_of(), skip=skipped)
 
     async def run(
         self,
@@ -105,7 +108,7 @@ class ValidateEligibilityForm(FormValidationAction):
             events.append(SlotSet(SKIPPED, skipped))
 
         facts = {**known, **updates}
-        questions = next_questions(facts, self.as_of(), skip=new_skipped)
+        questions = self.questions(facts, new_skipped)
         events.append(SlotSet(REQUESTED_SLOT, self._next(questions, requested)))
         return events
 
@@ -136,8 +139,8 @@ class ValidateEligibilityForm(FormValidationAction):
             if known.get(name) != value:
                 updates[name] = value
         if extraction.groups_denied and known.get("hardship_groups"):
-            remaining = [g for g in updates.get("hardship_groups", known["hardship_groups"])]
-            remaining = [g for g in remaining if g not in extraction.groups_denied]
+            current = updates.get("hardship_groups", known["hardship_groups"])
+            remaining = [g for g in current if g not in extraction.groups_denied]
             if remaining != known["hardship_groups"]:
                 updates["hardship_groups"] = remaining
         for name, value in extraction.implied.items():

@@ -306,3 +306,14 @@ async def test_repeating_a_known_fact_is_not_a_misunderstanding(domain: dict[str
     assert slots["requested_slot"] == "wants_job"
     assert "skipped_facts" in slots  # keeps the form
     assert dispatcher.messages == []
+
+
+async def test_a_group_taken_back_is_removed(domain: dict[str, Any]) -> None:
+    text = "我不是残疾人"
+    slots, _ = await turn(
+        domain,
+        text=text,
+        entities=[entity(text, "残疾人", "hardship_group", "disabled")],
+        slots={"hardship_groups": ["older_unemployed", "disabled"]},
+    )
+    assert slots["hardship_groups"] == ["older_unemployed"]
