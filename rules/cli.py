@@ -99,9 +99,7 @@ def cmd_show(args: argparse.Namespace, policies: PolicySet) -> int:
         raise UsageError(f"unknown policy id '{args.id}' (see: python -m rules list)")
     as_of = args.as_of or dt.date.today()
 
-    def params(name: str) -> object:
-        return policy.parameters[name].at(as_of)
-
+    params = policy.lookup(as_of)
     until = f"至 {policy.effective_until.isoformat()}" if policy.effective_until else "（未设截止日期）"
     out = [
         f"{policy.title}  [{policy.id}]",

@@ -4,7 +4,9 @@ A condition in a policy file is one of
   {all: [cond, ...]}   {any: [cond, ...]}   {not: cond}
   {fact: NAME, OP: VALUE, label: "optional plain-Chinese wording"}
 with OP one of is, in, gte, gt, lte, lt, includes_any, nonempty. VALUE may be {param: NAME},
-a dated parameter of the same policy file. An absent fact never takes a default: the leaf is None.
+a dated parameter of the same policy file, or (int facts only) {as_of_year: OFFSET}, the evaluation
+date's year plus OFFSET (so "graduated this year" needs no clock). An absent fact never takes a default:
+the leaf is None.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from rules.facts import FACTS, VALUE_LABELS
 
 Tri = bool | None
 ParamLookup = Callable[[str], Any]
+# the name a ParamLookup answers with the evaluation date's year (not a valid parameter name in YAML)
+AS_OF_YEAR = "@as_of_year"
 
 OPS: dict[str, str] = {
     "is": "为",
@@ -45,8 +49,10 @@ class Leaf:
     label: str | None = None
 
     def resolve(self, params: ParamLookup) -> Any:
-        if isinstance(self.value, Mapping) and "param" in self.value:
-            return params(self.value["param"])
+        if isinstance(self.value, Mapping):
+            if "param" in self.value:
+                return params(self.value["param"])
+            return params(AS_OF_YEAR) + self.value["as_of_year"]
         return self.value
 
     def test(self, facts: Mapping[str, Any], params: ParamLookup) -> Tri:
@@ -140,7 +146,13 @@ def parse(raw: Any, where: str, param_names: set[str]) -> Condition:
     if op not in _OPS_FOR_TYPE[fact.type]:
         raise ValueError(f"{where}: operator '{op}' does not apply to {fact.type} fact '{name}'")
     value = raw[op]
-    if isinstance(value, Mapping):
+    if isinstance(value, Mapping) and set(value) == {"as_of_year"}:
+        offset = value["as_of_year"]
+        if fact.type != "int" or op not in ("is", "gte", "gt", "lte", "lt"):
+            raise ValueError(f"{where}: {{as_of_year: N}} compares an int fact with is/gte/gt/lte/lt only")
+        if not isinstance(offset, int) or isinstance(offset, bool):
+            raise ValueError(f"{where}: as_of_year takes a whole number of years (0 = the evaluation year)")
+    elif isinstance(value, Mapping):
         if set(value) != {"param"} or value["param"] not in param_names:
             raise ValueError(f"{where}: unknown parameter reference {value!r}")
     else:

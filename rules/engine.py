@@ -74,9 +74,7 @@ def status_of(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> tuple
     if policy.effective_until is not None and as_of > policy.effective_until:
         return "expired", None
 
-    def params(name: str) -> Any:
-        return policy.parameters[name].at(as_of)
-
+    params = policy.lookup(as_of)
     main = (
         evaluate(policy.eligible_when, facts, params)
         if policy.eligible_when is not None

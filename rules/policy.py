@@ -73,6 +73,16 @@ class Policy:
                         names.append(leaf.fact)
         return names
 
+    def lookup(self, as_of: dt.date) -> conditions.ParamLookup:
+        """What a condition's references stand for on `as_of`: dated parameters and the evaluation year."""
+
+        def params(name: str) -> Any:
+            if name == conditions.AS_OF_YEAR:
+                return as_of.year
+            return self.parameters[name].at(as_of)
+
+        return params
+
 
 def source_text() -> str:
     """The opinion's text with line breaks removed: the gazette breaks pages mid-sentence."""

@@ -34,9 +34,7 @@ def _int_candidates(name: str, policies: PolicySet, as_of: dt.date) -> list[int]
             for leaf in leaves(cond):
                 if leaf.fact != name:
                     continue
-                v = leaf.value
-                if isinstance(v, Mapping):
-                    v = policy.parameters[v["param"]].at(as_of)
+                v = leaf.resolve(policy.lookup(as_of))
                 points = v if isinstance(v, tuple) else (v,)
                 for p in points:
                     values.update({p - 1, p, p + 1})

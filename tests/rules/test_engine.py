@@ -103,6 +103,27 @@ def test_2022_bound_measure_expires_after_the_year(day: dt.date, status: str) ->
         assert any("2022年12月31日" in reason for reason in r.reasons)
 
 
+@pytest.mark.parametrize(
+    ("day", "year", "status"),
+    [
+        (dt.date(2022, 12, 31), 2022, "eligible"),
+        (dt.date(2023, 1, 1), 2022, "needs_confirmation"),  # the same graduate, now of an earlier year
+        (dt.date(2022, 7, 1), 2023, "eligible"),  # graduating next year: not an earlier graduate
+    ],
+)
+def test_graduates_of_the_evaluation_year_differ_from_earlier_ones(day: dt.date, year: int, status: str) -> None:
+    r = result({"is_college_graduate": True, "graduation_year": year}, "graduate_hiring_subsidy", day)
+    assert r.status == status
+    if status == "needs_confirmation":
+        assert any("往届" in reason for reason in r.reasons)
+        assert any("区就业促进中心" in reason for reason in r.reasons)
+
+
+def test_a_graduate_who_does_not_say_the_year_is_asked_not_assumed() -> None:
+    r = result({"is_college_graduate": True}, "unemployed_graduate_service")
+    assert (r.status, r.missing_facts) == ("needs_info", ("employment_status", "graduation_year"))
+
+
 def test_expired_measures_are_never_a_silent_yes() -> None:
     late = dt.date(2026, 11, 23)
     for policy in default_policies():

@@ -58,6 +58,8 @@ def _edit(policy_dir: Path, name: str, old: str, new: str) -> None:
         ("article: 四(二)", "article: ''", "missing citation"),
         ("is: unemployed", "is: jobless", "does not fit"),
         ("confirm_with: 区就业促进中心（市人力资源社会保障局）", "", "must name the office"),
+        ("gte: {param: min_unemployed_months}", "gte: {as_of_year: soon}", "whole number of years"),
+        ("is: unemployed", "is: {as_of_year: 0}", "int fact"),
     ],
 )
 def test_broken_policy_files_are_refused_naming_the_file(policy_dir: Path, old: str, new: str, message: str) -> None:
