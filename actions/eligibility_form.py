@@ -83,8 +83,8 @@ class ValidateEligibilityForm(FormValidationAction):
         slots = tracker.slots
         requested = slots.get(REQUESTED_SLOT)
         message = tracker.latest_message or {}
-        extraction = extract(message, requested if isinstance(requested, str) else None)
         known = known_facts(slots)
+        extraction = extract(message, requested if isinstance(requested, str) else None, known)
         skipped = skipped_facts(slots)
         messages_before = len(dispatcher.messages)
 

@@ -27,6 +27,8 @@ SHANGHAI_FACTS = frozenset({"shanghai_hukou", "resident_in_shanghai", "graduated
 _CLAUSE_BREAK = re.compile(r"[，,。.;；！!？?、\n]|但是|但|可是|不过|而且|并且|也")
 _UNEMPLOYMENT_WORDS = re.compile(r"失业|待业|没工作|没有工作|没上班|没有上班|下岗|离职|辞职|被裁|找工作|没活干|歇业")
 
+_WORKED_FOR = re.compile(r"工作了|干了|做了|上了|上班了|干过|做过|工龄")
+
 BOOL_FACTS = tuple(name for name, f in FACTS.items() if f.type == "bool")
 
 STATUS_WORDS: dict[str, str] = {
@@ -114,9 +116,16 @@ def _lookup(value: str, choices: Sequence[str], words: Mapping[str, str]) -> str
     return next((v for w, v in words.items() if w in value), None)
 
 
-def extract(message: Mapping[str, Any], requested_slot: str | None) -> Extraction:
-    """Read one message. Entities first (several facts at once); then yes/no/不知道 for the pending question."""
+def extract(
+    message: Mapping[str, Any], requested_slot: str | None, known: Mapping[str, Any] | None = None
+) -> Extraction:
+    """Read one message. Entities first (several facts at once); then yes/no/不知道 for the pending question.
+
+    `known`: the facts already told; a bare duration (半年) from someone known to be out of work is the
+    time out of work even while another question is pending.
+    """
     out = Extraction()
+    out_of_work = bool(known) and known.get("employment_status") == "unemployed" and "unemployed_months" not in known
     intent = intent_of(message)
     if intent not in FACT_INTENTS and intent not in TEXT_FALLBACK_INTENTS:
         return out
@@ -131,7 +140,7 @@ def extract(message: Mapping[str, Any], requested_slot: str | None) -> Extractio
         negated = _negated(entity, text, previous_end)
         if isinstance(end, int):
             previous_end = end
-        _read_entity(entity, negated, intent, text, requested_slot, out)
+        _read_entity(entity, negated, intent, text, requested_slot or "", out, out_of_work)
     if out.facts or out.unknown or out.groups_denied:
         out.from_entities = True
         return out
@@ -172,8 +181,9 @@ def _read_entity(
     negated: bool,
     intent: str | None,
     text: str,
-    requested_slot: str | None,
+    requested_slot: str,
     out: Extraction,
+    out_of_work: bool,
 ) -> None:
     kind = entity.get("entity")
     value = _value(entity)
@@ -189,8 +199,10 @@ def _read_entity(
     elif kind in ("duration", "age", "year") and negated:
         return
     elif kind == "duration":
-        # a duration is the time out of work only when the message or the question says so
-        if requested_slot == "unemployed_months" or _UNEMPLOYMENT_WORDS.search(text):
+        # a duration is the time out of work only when the message, the question or the facts say so
+        # (not 干了三年 / 工作了五年 from someone out of work: that is how long they worked)
+        unemployed_time = out_of_work and not _WORKED_FOR.search(text)
+        if requested_slot == "unemployed_months" or unemployed_time or _UNEMPLOYMENT_WORDS.search(text):
             out.facts["unemployed_months"] = value
             if _UNEMPLOYMENT_WORDS.search(text):
                 out.implied["employment_status"] = "unemployed"

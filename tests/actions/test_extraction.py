@@ -80,6 +80,17 @@ def test_the_number_taken_back_does_not_count() -> None:
     assert out.facts["unemployed_months"] == "半年"
 
 
+def test_a_bare_duration_from_someone_out_of_work_is_the_time_out_of_work() -> None:
+    half_year = _message("半年", "inform", ("半年", "duration", None))
+    unemployed = {"employment_status": "unemployed"}
+    assert extract(half_year, "is_college_graduate", unemployed).facts == {"unemployed_months": "半年"}
+    # not for someone in work, nor once the months are known, nor for how long they used to work
+    assert extract(half_year, "is_college_graduate", {"employment_status": "employed"}).facts == {}
+    assert extract(half_year, "is_college_graduate", {**unemployed, "unemployed_months": 3}).facts == {}
+    worked = _message("之前干了三年", "inform", ("三年", "duration", None))
+    assert extract(worked, "is_college_graduate", unemployed).facts == {}
+
+
 def test_negation_before_a_duration_is_about_work_not_the_number() -> None:
     out = extract(_message("没上班三个月了", "inform", ("三个月", "duration", None)), None)
     assert out.facts["unemployed_months"] == "三个月"
