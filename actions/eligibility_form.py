@@ -95,7 +95,7 @@ class ValidateEligibilityForm(FormValidationAction):
                 new_skipped.append(name)
 
         events: list[EventType] = [SlotSet(name, value) for name, value in updates.items()]
-        self._acknowledge(updates, known, extraction, dispatcher)
+        self._acknowledge(updates, known, extraction, requested, dispatcher)
         intent = intent_of(message)
         if new_skipped != skipped:
             events.append(SlotSet(SKIPPED, new_skipped))
@@ -153,14 +153,17 @@ class ValidateEligibilityForm(FormValidationAction):
         updates: dict[str, Any],
         known: dict[str, Any],
         extraction: Extraction,
+        requested: Any,
         dispatcher: CollectingDispatcher,
     ) -> None:
         corrected = [n for n in updates if n in known]
+        # several facts at once, or one fact that is not the answer to the pending question
+        volunteered = len(updates) >= 2 or (len(updates) == 1 and requested not in updates)
         if corrected:
             dispatcher.utter_message(
                 text="好的，已更正：" + "；".join(_describe(n, updates[n]) for n in corrected) + "。"
             )
-        elif len(updates) >= 2 and extraction.from_entities:
+        elif volunteered and extraction.from_entities:
             dispatcher.utter_message(text="记下了：" + "；".join(_describe(n, v) for n, v in updates.items()) + "。")
 
     def _validate(self, name: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:

@@ -29,6 +29,18 @@ APP_PY = REPO / ".venv" / "bin" / "python"
 RASA_BIN = REPO / ".venv-rasa" / "bin" / "rasa"
 TRAINING_SOURCES = ("nlu_data", "dialogue", "domain.yml", "config.yml")
 ALL_COMPONENTS = ("actions", "rasa", "drain", "web", "telegram")
+PORT_OPTIONS = {"actions": "--actions-port", "rasa": "--rasa-port", "web": "--web-port"}
+
+
+def port_in_use(port: int) -> bool:
+    """Whether something listens on 127.0.0.1:port (a socket in TIME_WAIT does not count)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -205,7 +217,17 @@ class Stack:
         self.say(f"· {name} 已启动 (pid {child.pid})")
         return child
 
+    def check_ports(self) -> None:
+        """Refuse to start over a running instance: its health checks would answer for ours."""
+        for name, option in PORT_OPTIONS.items():
+            port = getattr(self.ports, name)
+            if name in self.components and port_in_use(port):
+                raise StackError(
+                    f"端口 {port}（{name}）已被占用，可能已有一个助手在运行：先停止它，或用 {option} 换一个端口"
+                )
+
     def start(self) -> Stack:
+        self.check_ports()
         self.workdir.mkdir(parents=True, exist_ok=True)
         (self.workdir / "spool").mkdir(exist_ok=True)
         try:

@@ -317,3 +317,15 @@ async def test_a_group_taken_back_is_removed(domain: dict[str, Any]) -> None:
         slots={"hardship_groups": ["older_unemployed", "disabled"]},
     )
     assert slots["hardship_groups"] == ["older_unemployed"]
+
+
+async def test_a_fact_told_off_the_question_is_acknowledged_and_the_question_stays(domain: dict[str, Any]) -> None:
+    text = "半年"
+    pending = "is_college_graduate"
+    slots, dispatcher = await turn(
+        domain, text=text, entities=[entity(text, "半年", "duration")], slots=UNEMPLOYED, requested_slot=pending
+    )
+    assert slots["unemployed_months"] == 6
+    assert slots["requested_slot"] == pending
+    assert "记下了：失业时长（月）：6个月" in texts(dispatcher)
+    assert NOT_UNDERSTOOD not in texts(dispatcher)

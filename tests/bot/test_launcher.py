@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -12,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher import REPO, Ports, Stack, model_is_stale
-from bot.processes import group_alive, http_ok
+from bot.launcher import REPO, Ports, Stack, model_is_stale, port_in_use
+from bot.processes import StackError, group_alive, http_ok
 from tests.bot.standins import FakeRasa
 
 
@@ -97,8 +98,20 @@ def test_model_staleness(tmp_path: Path) -> None:
     assert model_is_stale(tmp_path)
 
 
+def test_stack_refuses_a_port_another_instance_holds(tmp_path: Path, fake_rasa: FakeRasa) -> None:
+    ports = Ports.free()
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", ports.web))
+        other.listen()
+        stack = Stack(ports=ports, workdir=tmp_path / "var", rasa_url=fake_rasa.url, out=sys.stderr)
+        with pytest.raises(StackError, match=f"端口 {ports.web}.*--web-port"):
+            stack.start()
+        assert stack.children == []
+    assert not port_in_use(ports.web)
+
+
 def test_stack_reports_a_component_that_dies(tmp_path: Path) -> None:
-    from bot.processes import Child, StackError
+    from bot.processes import Child
 
     child = Child("broken", [sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"], tmp_path / "b.log", None)
     child.start(tmp_path, os.environ)
