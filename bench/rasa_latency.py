@@ -1,15 +1,19 @@
 """Turn latency over Rasa's REST channel (not a test): prints figures.
 
-    .venv/bin/python bench/rasa_latency.py [--turns 200] [--users 20] [--train-time]
+    .venv/bin/python bench/rasa_latency.py [--turns 200] [--users 20] [--conversation-turns 10] [--train-time]
 
 Starts the action server and the Rasa server (trained model in models/) on free ports, then measures
 in the same run:
 - reference: a bare response turn (`/greet` → utter_greet, no custom action);
 - custom-action turn: `/ask_policy` → action_explain_policy (rules engine behind the action server);
-- form turn: the first message of a consultation (form validation action + rules.next_questions);
-each for one user (sequential turns) and for 20 concurrent conversations. Target: the custom-action
+- form turn: a consultation message (form validation action + rules.next_questions);
+each for one user (sequential turns) and for 20 concurrent users. Every kind is measured the same way: a
+user starts a new conversation every --conversation-turns turns, so the tracker (loaded and saved on
+every turn) stays the size of a real consultation for all kinds alike. Target: the custom-action
 turns' p95 under 2x the reference's p95. Also prints the Rasa server's resident memory and, with
---train-time, how long a full `rasa train --force` takes.
+--train-time, how long a full `rasa train --force` takes. To tell our code from Rasa's remote-action
+overhead, it also times the action server alone: the same /ask_policy action posted straight to its
+webhook with a real tracker and domain, as Rasa would send them.
 """
 
 from __future__ import annotations
@@ -45,14 +49,32 @@ def turn(client: httpx.Client, url: str, sender: str, text: str) -> float:
     return time.perf_counter() - start
 
 
-def run_user(url: str, make_text, turns: int, fresh_sender: bool) -> list[float]:  # type: ignore[no-untyped-def]
-    sender = f"bench-{uuid.uuid4().hex[:8]}"
+def run_user(url: str, make_text, turns: int, per_conversation: int) -> list[float]:  # type: ignore[no-untyped-def]
+    sender = ""
     times = []
     with httpx.Client(trust_env=False) as client:
-        for _ in range(turns):
-            if fresh_sender:
+        for i in range(turns):
+            if i % per_conversation == 0:
                 sender = f"bench-{uuid.uuid4().hex[:8]}"
             times.append(turn(client, url, sender, make_text()))
+    return times
+
+
+def action_server_alone(rasa_url: str, actions_url: str, turns: int) -> list[float]:
+    """action_explain_policy posted straight to the action server, with the tracker and domain Rasa sends."""
+    sender = f"bench-{uuid.uuid4().hex[:8]}"
+    with httpx.Client(trust_env=False, timeout=60) as client:
+        opening = {"sender": sender, "message": KINDS["custom action /ask_policy"]()}
+        client.post(f"{rasa_url}/webhooks/rest/webhook", json=opening).raise_for_status()
+        tracker = client.get(f"{rasa_url}/conversations/{sender}/tracker").json()
+        domain = client.get(f"{rasa_url}/domain", headers={"Accept": "application/json"}).json()
+        payload = {"next_action": "action_explain_policy", "sender_id": sender, "tracker": tracker, "domain": domain,
+                   "version": "3.6.21"}  # fmt: skip
+        times = []
+        for _ in range(turns):
+            start = time.perf_counter()
+            client.post(f"{actions_url}/webhook", json=payload).raise_for_status()
+            times.append(time.perf_counter() - start)
     return times
 
 
@@ -86,6 +108,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--turns", type=int, default=200)
     ap.add_argument("--users", type=int, default=20)
+    ap.add_argument("--conversation-turns", type=int, default=10, help="turns before a user starts afresh")
     ap.add_argument("--train-time", action="store_true")
     args = ap.parse_args()
 
@@ -107,14 +130,16 @@ def main() -> None:
         ) as stack:  # fmt: skip
             url = f"{stack.rasa_url}/webhooks/rest/webhook"
             for make_text in KINDS.values():  # warm-up: first turns load models and caches
-                run_user(url, make_text, 5, fresh_sender=False)
+                run_user(url, make_text, 5, args.conversation_turns)
             results: dict[str, dict[str, list[float]]] = {}
             for name, make_text in KINDS.items():
-                fresh = name.startswith("form")  # a form turn is a consultation's first message
-                one = run_user(url, make_text, args.turns, fresh)
+                one = run_user(url, make_text, args.turns, args.conversation_turns)
                 per_user = max(1, args.turns // args.users)
                 with ThreadPoolExecutor(args.users) as pool:
-                    futures = [pool.submit(run_user, url, make_text, per_user, fresh) for _ in range(args.users)]
+                    futures = [
+                        pool.submit(run_user, url, make_text, per_user, args.conversation_turns)
+                        for _ in range(args.users)
+                    ]
                     many = [t for f in futures for t in f.result()]
                 results[name] = {"1 user": one, f"{args.users} concurrent": many}
             rasa = next(c for c in stack.children if c.name == "rasa")
@@ -128,10 +153,15 @@ def main() -> None:
                         f"{name:<42} {load:<14} {len(times):>5} {pct(times, 0.5):>8.1f} {pct(times, 0.95):>8.1f} "
                         f"{ratio:>8.2f}"
                     )
+            alone = action_server_alone(stack.rasa_url, f"http://127.0.0.1:{stack.ports.actions}", args.turns)
+            print(
+                f"action server alone, action_explain_policy (1 user, n={len(alone)}): "
+                f"p50 {pct(alone, 0.5):.1f} ms, p95 {pct(alone, 0.95):.1f} ms"
+            )
             print(
                 f"Rasa server resident memory: {rss_mb(rasa.pid):.0f} MB; action server: {rss_mb(actions.pid):.0f} MB"
             )
-            print(json.dumps({"turns": args.turns, "users": args.users}))
+            print(json.dumps({"turns": args.turns, "users": args.users, "conversation_turns": args.conversation_turns}))
 
 
 if __name__ == "__main__":
