@@ -27,6 +27,9 @@ SHANGHAI_FACTS = frozenset({"shanghai_hukou", "resident_in_shanghai", "graduated
 _CLAUSE_BREAK = re.compile(r"[，,。.;；！!？?、\n]|但是|但|可是|不过|而且|并且|也")
 _UNEMPLOYMENT_WORDS = re.compile(r"失业|待业|没工作|没有工作|没上班|没有上班|下岗|离职|辞职|被裁|找工作|没活干|歇业")
 
+# A short answer that echoes a verb (登记过了, 在领, 认定过了, 想的) answers only a question with that verb:
+# 想 to "已经被认定为就业困难人员了吗" is not a yes.
+ECHO_VERBS: tuple[tuple[str, ...], ...] = (("登记",), ("领",), ("认定",), ("想", "要", "打算", "准备"))
 _WORKED_FOR = re.compile(r"工作了|干了|做了|上了|上班了|干过|做过|工龄")
 
 BOOL_FACTS = tuple(name for name, f in FACTS.items() if f.type == "bool")
@@ -126,12 +129,18 @@ def extract(
     """
     out = Extraction()
     out_of_work = bool(known) and known.get("employment_status") == "unemployed" and "unemployed_months" not in known
+    entities_in = message.get("entities") or []
+    # 失叶一年多了: the status entity in the same message says the duration is time out of work
+    out_of_work = out_of_work or any(
+        isinstance(e, Mapping) and e.get("entity") == "employment_status" and e.get("value") == "unemployed"
+        for e in entities_in
+    )
     intent = intent_of(message)
     if intent not in FACT_INTENTS and intent not in TEXT_FALLBACK_INTENTS:
         return out
     text = str(message.get("text") or "")
     entities = sorted(
-        (e for e in message.get("entities") or [] if isinstance(e, Mapping)),
+        (e for e in entities_in if isinstance(e, Mapping)),
         key=lambda e: e.get("start") if isinstance(e.get("start"), int) else -1,
     )
     previous_end = 0
@@ -152,6 +161,8 @@ def extract(
     fact_type = FACTS[requested_slot].type
     if intent in ("affirm", "deny"):
         if fact_type == "bool":
+            if not answers_question(text, requested_slot):
+                return out
             out.facts[requested_slot] = intent == "affirm"
         elif requested_slot == "hardship_groups" and intent == "deny":
             out.facts["hardship_groups"] = []  # 都不是
@@ -161,6 +172,13 @@ def extract(
     if intent in TEXT_FALLBACK_INTENTS and text:
         _read_text_for(requested_slot, text, out, intent == "inform")
     return out
+
+
+def answers_question(text: str, slot: str) -> bool:
+    """False when a yes/no answer echoes a verb that the pending question does not have."""
+    question = FACTS[slot].question
+    echoed = [group for group in ECHO_VERBS if any(v in text for v in group)]
+    return all(any(v in question for v in group) for group in echoed)
 
 
 def _negated(entity: Mapping[str, Any], text: str, clause_start: int) -> bool:
@@ -243,7 +261,7 @@ def _read_text_for(slot: str, text: str, out: Extraction, intent_is_inform: bool
             out.facts[slot] = list(dict.fromkeys(groups))
         elif re.search(r"都不是|都没有|都不|没有|不是|无", text):
             out.facts[slot] = []
-    elif fact.type == "bool":
+    elif fact.type == "bool" and answers_question(text, slot):
         answer = text.strip()
         if answer.startswith(("不", "没", "无", "否", "未")):
             out.facts[slot] = False

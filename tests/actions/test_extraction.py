@@ -115,13 +115,40 @@ def test_group_denied() -> None:
     assert "hardship_groups" not in out.facts
 
 
-@pytest.mark.parametrize(("text", "value"), [("有的，办过了", True), ("没办过", False), ("已经在领了", True)])
-def test_a_yes_no_question_answered_in_words(text: str, value: bool) -> None:
-    out = extract({"text": text, "intent": {"name": "inform"}, "entities": []}, "registered_unemployed")
-    assert out.facts == {"registered_unemployed": value}
+@pytest.mark.parametrize(
+    ("text", "slot", "value"),
+    [
+        ("有的，办过了", "registered_unemployed", True),
+        ("没办过", "registered_unemployed", False),
+        ("已经在领了", "receiving_unemployment_insurance", True),
+    ],
+)
+def test_a_yes_no_question_answered_in_words(text: str, slot: str, value: bool) -> None:
+    out = extract({"text": text, "intent": {"name": "inform"}, "entities": []}, slot)
+    assert out.facts == {slot: value}
 
 
 def test_no_to_the_industry_question_skips_it() -> None:
     out = extract({"text": "没有", "intent": {"name": "deny"}, "entities": []}, "employer_industry")
     assert out.unknown == ["employer_industry"]
     assert out.facts == {}
+
+
+def test_a_yes_that_echoes_another_questions_verb_is_not_an_answer() -> None:
+    wants = {"text": "想", "intent": {"name": "affirm"}, "entities": []}
+    assert extract(wants, "hardship_certified").facts == {}
+    assert extract(wants, "wants_job").facts == {"wants_job": True}
+    claimed = {"text": "认定过了", "intent": {"name": "affirm"}, "entities": []}
+    assert extract(claimed, "hardship_certified").facts == {"hardship_certified": True}
+    assert extract(claimed, "registered_unemployed").facts == {}
+    typed = {"text": "在领", "intent": {"name": "inform"}, "entities": []}
+    assert extract(typed, "resident_in_shanghai").facts == {}
+    assert extract(typed, "receiving_unemployment_insurance").facts == {"receiving_unemployment_insurance": True}
+
+
+def test_an_unemployment_status_in_the_message_makes_its_duration_time_out_of_work() -> None:
+    out = extract(
+        _message("失叶一年多了", "inform", ("失叶", "employment_status", "unemployed"), ("一年多", "duration", None)),
+        "employment_status",
+    )
+    assert out.facts == {"employment_status": "unemployed", "unemployed_months": "一年多"}
