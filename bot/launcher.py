@@ -301,6 +301,7 @@ class Stack:
             f"  工作台（聊天窗口）  {self.web_url}/   （需先登录）",
             f"  个案查询 / 统计     {self.web_url}/cases   {self.web_url}/stats",
             f"  Rasa REST           {self.rasa_url}/webhooks/rest/webhook",
+            f"  终端聊天            .venv/bin/python -m bot.terminal --rasa-url {self.rasa_url}",
             f"  Telegram            {telegram}",
             f"  日志                {self.log_dir}/",
             "",

@@ -1,0 +1,90 @@
+"""Chat with the running bot from a terminal, like `rasa shell`: `.venv/bin/python -m bot.terminal`.
+
+It talks to the Rasa REST channel the launcher started (RASA_URL, default http://127.0.0.1:5005), so
+what is typed goes through the same masking channel and into the case log (channel "terminal"). Buttons
+are numbered: typing the number sends the button's answer. /restart starts over, /exit (or Ctrl-D) quits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import uuid
+from typing import TextIO
+
+from bot.identity import load_salt, sender_id
+from bot.rasa_client import UNAVAILABLE_TEXT, BotMessage, Button, RasaClient, RasaUnavailable, rasa_url_from_env
+from bot.render import assessment_text
+
+CHANNEL = "terminal"
+PROMPT = "您："
+HELLO = "稳就业政策助手（终端）。直接输入您的情况或问题；有按钮时输入编号回答；/restart 重新开始，/exit 退出。"
+
+
+def show(messages: list[BotMessage], out: TextIO) -> list[Button]:
+    """Print the bot's messages; return the buttons of the last message that has any."""
+    buttons: list[Button] = []
+    for message in messages:
+        if message.text:
+            out.write(f"助手：{message.text}\n")
+        elif message.assessment:
+            out.write(f"助手：{assessment_text(message.assessment)}\n")
+        if message.buttons:
+            buttons = message.buttons
+            out.write("      " + "  ".join(f"[{i}] {b.title}" for i, b in enumerate(buttons, 1)) + "\n")
+    return buttons
+
+
+def outgoing(line: str, buttons: list[Button]) -> str:
+    """What to send for a typed line: a button's payload for its number, else the text itself."""
+    if line.isdigit() and 1 <= int(line) <= len(buttons):
+        return buttons[int(line) - 1].payload
+    return line
+
+
+async def chat(client: RasaClient, sender: str, lines: TextIO, out: TextIO) -> None:
+    out.write(HELLO + "\n")
+    buttons: list[Button] = []
+    while True:
+        out.write(PROMPT)
+        out.flush()
+        line = await asyncio.to_thread(lines.readline)
+        if not line:
+            out.write("\n")
+            return
+        line = line.strip()
+        if not line:
+            continue
+        if line in ("/exit", "/quit"):
+            return
+        try:
+            replies = await client.send(sender, outgoing(line, buttons), metadata={"channel": CHANNEL})
+        except RasaUnavailable:
+            out.write(f"助手：{UNAVAILABLE_TEXT}（您刚才的话没有送达，可以稍后再发一次。）\n")
+            continue
+        buttons = show(replies, out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bot.terminal", description="chat with the running bot")
+    p.add_argument("--rasa-url", default=None, help=f"default: $RASA_URL or {rasa_url_from_env()}")
+    args = p.parse_args(argv)
+    client = RasaClient(args.rasa_url)
+    sender = sender_id(CHANNEL, uuid.uuid4().hex, load_salt())  # a new conversation each run
+
+    async def run() -> None:
+        try:
+            await chat(client, sender, sys.stdin, sys.stdout)
+        finally:
+            await client.aclose()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
