@@ -15,7 +15,7 @@ from rules import FACTS
 ROOT = Path(__file__).resolve().parents[2]
 INTENTS = {
     "greet", "goodbye", "thanks", "bot_challenge", "out_of_scope", "human_handoff", "check_my_eligibility",
-    "inform", "affirm", "deny", "ask_policy", "dont_know", "restart", "help", "nlu_fallback",
+    "inform", "affirm", "deny", "ask_policy", "dont_know", "restart", "help", "show_result", "nlu_fallback",
 }  # fmt: skip
 ENTITIES = {"policy", "duration", "age", "year", "employment_status", "hardship_group", "fact", "industry"}
 

@@ -39,6 +39,7 @@ INTENTS = {
     "dont_know",
     "restart",
     "help",
+    "show_result",
 }
 ENTITIES = {"policy", "duration", "age", "year", "employment_status", "hardship_group", "fact", "industry"}
 POLICY_IDS = [line.strip() for line in (ROOT / "rules" / "policies" / "ORDER").read_text().splitlines() if line.strip()]
