@@ -152,3 +152,8 @@ def test_an_unemployment_status_in_the_message_makes_its_duration_time_out_of_wo
         "employment_status",
     )
     assert out.facts == {"employment_status": "unemployed", "unemployed_months": "一年多"}
+
+
+def test_a_fact_synonym_under_the_wrong_entity_type_is_still_that_fact() -> None:
+    out = extract(_message("我是应届毕业生", "inform", ("应届毕业生", "year", "is_college_graduate")), None)
+    assert out.facts == {"is_college_graduate": True}
