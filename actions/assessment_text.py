@@ -8,6 +8,8 @@ from rules import FACTS, Assessment
 from rules.cli import STATUS_HEADINGS
 
 OPINION = "《关于做好本市当前和今后一个时期稳就业工作的意见》（沪府规〔2022〕6号）"
+# more undecided measures than this (e.g. after 先看结果 early on) are listed in one line, not one each
+DETAILED_NEEDS_INFO_MAX = 6
 ASK_MORE = "想了解某一项，可以直接问我，比如“什么是公益性岗位”；说“重新开始”会清除您刚才告诉我的信息。"
 
 
@@ -25,6 +27,12 @@ def render(assessment: Assessment, skipped: Sequence[str] = ()) -> str:
         lines.append(f"\n【{heading}】{len(group)}项")
         if status == "not_eligible":
             lines.append("、".join(f"{r.title}（{r.article}）" for r in group))
+            continue
+        if status == "needs_info" and len(group) > DETAILED_NEEDS_INFO_MAX:
+            lines.append("、".join(f"{r.title}（{r.article}）" for r in group))
+            missing = {m for r in group for m in r.missing_facts}
+            lines.append("  还需要了解：" + "、".join(FACTS[m].label for m in FACTS if m in missing))
+            lines.append("  说“帮我看看能申请什么”可以接着回答。")
             continue
         for r in group:
             whose = "（用人单位享受，可告诉招用您的单位）" if r.kind == "employer" else ""

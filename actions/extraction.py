@@ -160,6 +160,12 @@ def extract(
         return out
     fact_type = FACTS[requested_slot].type
     if intent in ("affirm", "deny"):
+        echoed = echoed_fact(text)
+        if echoed is not None and echoed != requested_slot:
+            # 没认定过 while asked something else: the verb names the one question it answers
+            out.facts[echoed] = intent == "affirm"
+            out.from_entities = True
+            return out
         if fact_type == "bool":
             if not answers_question(text, requested_slot):
                 return out
@@ -179,6 +185,15 @@ def answers_question(text: str, slot: str) -> bool:
     question = FACTS[slot].question
     echoed = [group for group in ECHO_VERBS if any(v in text for v in group)]
     return all(any(v in question for v in group) for group in echoed)
+
+
+def echoed_fact(text: str) -> str | None:
+    """The one yes/no fact whose question has the verb this answer echoes (认定过了 → hardship_certified)."""
+    for group in ECHO_VERBS:
+        if any(v in text for v in group):
+            matches = [n for n in BOOL_FACTS if any(v in FACTS[n].question for v in group)]
+            return matches[0] if len(matches) == 1 else None
+    return None
 
 
 def _negated(entity: Mapping[str, Any], text: str, clause_start: int) -> bool:

@@ -140,7 +140,7 @@ def test_a_yes_that_echoes_another_questions_verb_is_not_an_answer() -> None:
     assert extract(wants, "wants_job").facts == {"wants_job": True}
     claimed = {"text": "认定过了", "intent": {"name": "affirm"}, "entities": []}
     assert extract(claimed, "hardship_certified").facts == {"hardship_certified": True}
-    assert extract(claimed, "registered_unemployed").facts == {}
+    assert extract(claimed, "registered_unemployed").facts == {"hardship_certified": True}  # not a 登记 answer
     typed = {"text": "在领", "intent": {"name": "inform"}, "entities": []}
     assert extract(typed, "resident_in_shanghai").facts == {}
     assert extract(typed, "receiving_unemployment_insurance").facts == {"receiving_unemployment_insurance": True}
@@ -157,3 +157,11 @@ def test_an_unemployment_status_in_the_message_makes_its_duration_time_out_of_wo
 def test_a_fact_synonym_under_the_wrong_entity_type_is_still_that_fact() -> None:
     out = extract(_message("我是应届毕业生", "inform", ("应届毕业生", "year", "is_college_graduate")), None)
     assert out.facts == {"is_college_graduate": True}
+
+
+def test_a_yes_or_no_that_names_another_question_answers_that_one() -> None:
+    denied = {"text": "没认定过", "intent": {"name": "deny"}, "entities": []}
+    out = extract(denied, "employment_status")
+    assert out.facts == {"hardship_certified": False}
+    # 想 could answer 想找工作 / 准备创业 / 打算入伍: not one question, so no answer at all
+    assert extract({"text": "想", "intent": {"name": "affirm"}, "entities": []}, "employment_status").facts == {}

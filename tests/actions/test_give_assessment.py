@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment_text import render
 from actions.give_assessment import ActionGiveAssessment
-from rules import STATUSES, assess, default_policies
+from rules import FACTS, STATUSES, assess, default_policies
 from rules.cli import STATUS_HEADINGS
 from tests.actions.conftest import AS_OF, make_tracker
 
@@ -83,3 +83,18 @@ def test_skipped_facts_are_named() -> None:
     text = render(assess({}, AS_OF), ["hardship_certified"])
     assert "已被认定为就业困难人员" in text
     assert "街道社区就业服务站" in text
+
+
+def test_many_undecided_measures_are_listed_in_one_line_with_what_is_missing() -> None:
+    told = {name: False for name, fact in FACTS.items() if fact.type == "bool" and name not in ("wants_job",)}
+    few = assess({**told, "employment_status": "unemployed", "unemployed_months": 3, "hardship_groups": []}, AS_OF)
+    many = assess({}, AS_OF)
+    undecided = [r for r in many.results if r.status == "needs_info"]
+    assert len(undecided) > 6
+    text = render(many)
+    section = text.split("【还需要的信息】")[1].split("【")[0]
+    assert all(f"{r.title}（{r.article}）" in section for r in undecided)
+    assert "还需要了解：" in section and "就业状态" in section and "高校毕业生" in section
+    assert section.count("•") == 0  # one line, not a bullet per measure
+    few_section = render(few).split("【还需要的信息】")[1].split("【")[0]
+    assert few_section.count("•") == sum(r.status == "needs_info" for r in few.results) <= 6
