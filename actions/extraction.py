@@ -128,10 +128,10 @@ def extract(
     time out of work even while another question is pending.
     """
     out = Extraction()
-    out_of_work = bool(known) and known.get("employment_status") == "unemployed" and "unemployed_months" not in known
     entities_in = message.get("entities") or []
-    # 失叶一年多了: the status entity in the same message says the duration is time out of work
-    out_of_work = out_of_work or any(
+    known = known or {}
+    out_of_work = (known.get("employment_status") == "unemployed" and "unemployed_months" not in known) or any(
+        # 失叶一年多了: the status entity in the same message says the duration is time out of work
         isinstance(e, Mapping) and e.get("entity") == "employment_status" and e.get("value") == "unemployed"
         for e in entities_in
     )
