@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rules import FACTS, Assessment
 from rules.cli import STATUS_HEADINGS
+from rules.engine import Result
 
 OPINION = "《关于做好本市当前和今后一个时期稳就业工作的意见》（沪府规〔2022〕6号）"
 # more undecided measures than this (e.g. after 先看结果 early on) are listed in one line, not one each
@@ -18,6 +19,10 @@ def _date(assessment: Assessment) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def _one_line(group: Sequence[Result]) -> str:
+    return "、".join(f"{r.title}（{r.article}）" for r in group)
+
+
 def render(assessment: Assessment, skipped: Sequence[str] = ()) -> str:
     lines = [f"根据您提供的信息，按{OPINION}（评估日期：{_date(assessment)}）："]
     for status, heading in STATUS_HEADINGS.items():
@@ -26,10 +31,10 @@ def render(assessment: Assessment, skipped: Sequence[str] = ()) -> str:
             continue
         lines.append(f"\n【{heading}】{len(group)}项")
         if status == "not_eligible":
-            lines.append("、".join(f"{r.title}（{r.article}）" for r in group))
+            lines.append(_one_line(group))
             continue
         if status == "needs_info" and len(group) > DETAILED_NEEDS_INFO_MAX:
-            lines.append("、".join(f"{r.title}（{r.article}）" for r in group))
+            lines.append(_one_line(group))
             missing = {m for r in group for m in r.missing_facts}
             lines.append("  还需要了解：" + "、".join(FACTS[m].label for m in FACTS if m in missing))
             lines.append("  说“帮我看看能申请什么”可以接着回答。")

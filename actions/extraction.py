@@ -33,6 +33,10 @@ ECHO_VERBS: tuple[tuple[str, ...], ...] = (("登记",), ("领",), ("认定",), (
 _WORKED_FOR = re.compile(r"工作了|干了|做了|上了|上班了|干过|做过|工龄")
 
 BOOL_FACTS = tuple(name for name, f in FACTS.items() if f.type == "bool")
+# for each echo verb group, the yes/no facts whose question has one of its verbs
+_ECHO_QUESTIONS = {
+    group: frozenset(n for n in BOOL_FACTS if any(v in FACTS[n].question for v in group)) for group in ECHO_VERBS
+}
 
 STATUS_WORDS: dict[str, str] = {
     **{VALUE_LABELS[v]: v for v in EMPLOYMENT_STATUSES},
@@ -180,20 +184,20 @@ def extract(
     return out
 
 
+def _echoed(text: str) -> list[tuple[str, ...]]:
+    return [group for group in ECHO_VERBS if any(v in text for v in group)]
+
+
 def answers_question(text: str, slot: str) -> bool:
-    """False when a yes/no answer echoes a verb that the pending question does not have."""
-    question = FACTS[slot].question
-    echoed = [group for group in ECHO_VERBS if any(v in text for v in group)]
-    return all(any(v in question for v in group) for group in echoed)
+    """False when a yes/no answer echoes a verb that the pending (yes/no) question does not have."""
+    return all(slot in _ECHO_QUESTIONS[group] for group in _echoed(text))
 
 
 def echoed_fact(text: str) -> str | None:
     """The one yes/no fact whose question has the verb this answer echoes (认定过了 → hardship_certified)."""
-    for group in ECHO_VERBS:
-        if any(v in text for v in group):
-            matches = [n for n in BOOL_FACTS if any(v in FACTS[n].question for v in group)]
-            return matches[0] if len(matches) == 1 else None
-    return None
+    echoed = _echoed(text)
+    matches = _ECHO_QUESTIONS[echoed[0]] if echoed else frozenset()
+    return next(iter(matches)) if len(matches) == 1 else None
 
 
 def _negated(entity: Mapping[str, Any], text: str, clause_start: int) -> bool:
