@@ -1,0 +1,173 @@
+"""Each attack of the security review, tried against the real stack (action server, Rasa with the trained
+model, case-log drain, staff web app on free ports: the session's `real_stack`). None may come back.
+
+Skipped without .venv-rasa or a model in models/ (scripts/rasa_checks.sh trains one); a failure under CI=true.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.launcher import Stack
+
+pytestmark = pytest.mark.rasa
+
+RAW_ID = "310101199001011234"
+
+
+def _sender() -> str:
+    return f"sec-{uuid.uuid4().hex[:12]}"
+
+
+def _rasa(stack: Stack, method: str, path: str, *, token: str | None = "", **kw: Any) -> httpx.Response:
+    """A call to Rasa's HTTP API; token "" means the stack's token, None none at all."""
+    params = dict(kw.pop("params", {}))
+    if token is not None:
+        params["token"] = token or stack.api_token
+    return httpx.request(method, stack.rasa_url + path, params=params, timeout=60, trust_env=False, **kw)
+
+
+def _tracker(stack: Stack, sender: str) -> dict[str, Any]:
+    resp = _rasa(stack, "GET", f"/conversations/{sender}/tracker")
+    assert resp.status_code == 200, resp.text
+    return dict(resp.json())
+
+
+def _user_texts(stack: Stack, sender: str) -> list[str]:
+    return [e.get("text") or "" for e in _tracker(stack, sender).get("events", []) if e.get("event") == "user"]
+
+
+def _say(stack: Stack, sender: str, text: str, **kw: Any) -> httpx.Response:
+    return httpx.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": text},
+        timeout=60,
+        trust_env=False,
+        **kw,
+    )
+
+
+# ---------------------------------------------------------------- 1. Rasa HTTP API and action server
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/status", None),
+        ("GET", "/conversations/someone/tracker", None),
+        ("GET", "/conversations/someone/story", None),  # 404 with the token: no such conversation
+        ("POST", "/model/parse", {"text": "我失业三个月了"}),
+        ("GET", "/domain", None),
+    ],
+)
+def test_rasa_api_refuses_requests_without_the_token(real_stack: Stack, method: str, path: str, body: Any) -> None:
+    json_only = {"Accept": "application/json"}
+    for token in (None, "wrong-token"):
+        resp = _rasa(real_stack, method, path, token=token, json=body, headers=json_only)
+        assert resp.status_code in (401, 403), (path, token, resp.status_code, resp.text[:200])
+    assert _rasa(real_stack, method, path, json=body, headers=json_only).status_code not in (401, 403)
+
+
+def test_the_token_file_is_private(real_stack: Stack) -> None:
+    if os.environ.get("RASA_API_TOKEN"):
+        pytest.skip("RASA_API_TOKEN is set: no token file is written")
+    path = real_stack.workdir / "rasa-api-token"
+    assert path.read_text().strip() == real_stack.api_token
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_conversation_writes_that_skip_the_masking_channel_are_refused(real_stack: Stack) -> None:
+    sender = _sender()
+    raw_event = {"event": "user", "text": f"身份证{RAW_ID}", "parse_data": {"intent": {"name": "inform"}}}
+    attempts = [
+        ("POST", f"/conversations/{sender}/messages", {"text": f"身份证{RAW_ID}", "sender": "user"}),
+        ("POST", f"/conversations/{sender}/tracker/events", [raw_event]),
+        ("PUT", f"/conversations/{sender}/tracker/events", [raw_event]),
+        ("POST", f"/conversations/{sender}/trigger_intent", {"name": "inform", "entities": {"id": RAW_ID}}),
+        ("POST", f"/conversations/{sender}/execute", {"name": "utter_greet"}),
+    ]
+    for method, path, body in attempts:
+        resp = _rasa(real_stack, method, path, json=body)
+        assert resp.status_code == 403, (method, path, resp.status_code, resp.text[:200])
+    assert RAW_ID not in json.dumps(_tracker(real_stack, sender))
+
+
+def test_the_model_cannot_be_trained_replaced_or_unloaded_through_the_server(real_stack: Stack) -> None:
+    before = _rasa(real_stack, "GET", "/status").json()["model_file"]
+    models = sorted(p.name for p in real_stack.models_dir.glob("*"))
+    yaml = {"headers": {"Content-Type": "application/x-yaml"}, "content": b""}
+    attempts: list[tuple[str, str, dict[str, Any]]] = [
+        ("POST", "/model/train", yaml),
+        ("POST", "/model/test/intents", yaml),
+        ("POST", "/model/test/stories", {"content": b""}),
+        ("PUT", "/model", {"json": {"model_file": "models/attacker.tar.gz"}}),
+        ("DELETE", "/model", {}),
+    ]
+    for method, path, kw in attempts:
+        resp = _rasa(real_stack, method, path, **kw)
+        assert resp.status_code == 403, (method, path, resp.status_code, resp.text[:200])
+    assert _rasa(real_stack, "GET", "/status").json()["model_file"] == before
+    assert sorted(p.name for p in real_stack.models_dir.glob("*")) == models
+
+
+def test_a_web_page_cannot_post_into_a_conversation_cross_site(real_stack: Stack) -> None:
+    """A page open in a staff browser can send a 'simple' text/plain POST to 127.0.0.1 without a preflight."""
+    sender = _sender()
+    body = json.dumps({"sender": sender, "message": "我失业三个月了"})
+    resp = httpx.post(
+        f"{real_stack.rasa_url}/webhooks/rest/webhook",
+        content=body,
+        headers={"Content-Type": "text/plain", "Origin": "http://evil.example"},
+        timeout=60,
+        trust_env=False,
+    )
+    assert resp.status_code == 403
+    assert _user_texts(real_stack, sender) == []
+
+
+def _non_loopback_address() -> str | None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+            address = str(s.getsockname()[0])
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_the_action_server_listens_on_loopback_only_and_wants_the_secret(real_stack: Stack) -> None:
+    url = f"http://127.0.0.1:{real_stack.ports.actions}"
+    call = {"next_action": "action_give_assessment", "sender_id": "x", "tracker": {}, "domain": {}, "version": "3.6.21"}
+    assert httpx.post(f"{url}/webhook", json=call, timeout=30, trust_env=False).status_code == 401
+    assert httpx.get(f"{url}/actions", timeout=30, trust_env=False).status_code == 401
+    address = _non_loopback_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback address to try")
+    with socket.socket() as s, pytest.raises(OSError):
+        s.settimeout(3)
+        s.connect((address, real_stack.ports.actions))
+
+
+# ---------------------------------------------------------------- 5. request limits (Rasa)
+
+
+def test_an_overlong_chat_message_gets_a_friendly_reply_and_never_reaches_nlu(real_stack: Stack) -> None:
+    sender = _sender()
+    resp = _say(real_stack, sender, "我失业了" * 600)
+    assert resp.status_code == 200
+    texts = [m.get("text") or "" for m in resp.json()]
+    assert any("太长" in t for t in texts), texts
+    assert _user_texts(real_stack, sender) == []
+
+
+def test_a_huge_body_is_refused_by_rasa(real_stack: Stack) -> None:
+    resp = _say(real_stack, _sender(), "字" * 200_000)
+    assert resp.status_code == 413
