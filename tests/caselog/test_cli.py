@@ -95,7 +95,7 @@ def test_list_and_show(filled: Cli) -> None:
     assert json.loads(filled("list", "--format", "json", "--since", "2022-07-02").stdout) == []
     shown = filled("show", str(rows[0]["id"]))
     assert shown.returncode == 0
-    assert "身份证**************1234，手机*******5678" in shown.stdout
+    assert "身份证〔身份证号〕，手机〔手机号〕" in shown.stdout
     assert "unemployed_hiring_subsidy: eligible" in shown.stdout
     one_line_error(filled("show", "999"), 4, "999")
 
@@ -106,7 +106,7 @@ def test_export_jsonl_and_csv_hold_only_masked_text(filled: Cli, tmp_path: Path)
     assert RAW_ID not in proc.stdout and RAW_PHONE not in proc.stdout
     cases = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [c["channel"] for c in cases] == ["telegram", "web"]
-    assert cases[0]["turns"][0]["text"] == "身份证**************1234，手机*******5678"
+    assert cases[0]["turns"][0]["text"] == "身份证〔身份证号〕，手机〔手机号〕"
     assert cases[0]["assessments"][0]["facts"]["unemployed_months"] == 6
     out = tmp_path / "turns.csv"
     proc = filled("export", "--format", "csv", "--channel", "web", "--output", str(out))
