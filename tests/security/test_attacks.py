@@ -156,6 +156,27 @@ def test_the_action_server_listens_on_loopback_only_and_wants_the_secret(real_st
         s.connect((address, real_stack.ports.actions))
 
 
+# ---------------------------------------------------------------- 4. masking at the channel edge
+
+
+def test_personal_data_typed_as_people_type_it_is_masked_and_never_becomes_a_fact(real_stack: Stack) -> None:
+    sender = _sender()
+    for text in (
+        "身份证310101-1990-0101-2345，手机139 1234 5670",
+        "我叫王小明，住在浦东新区张杨路100号，银行卡6222.0212.3456.7890",
+    ):
+        assert _say(real_stack, sender, text).status_code == 200
+    tracker = _tracker(real_stack, sender)
+    dump = json.dumps(tracker, ensure_ascii=False)
+    for raw in ("2345", "5670", "1234", "1990", "王小明", "张杨路", "100号", "7890"):
+        assert raw not in dump, raw
+    said = _user_texts(real_stack, sender)
+    assert said[0] == "身份证〔身份证号〕，手机〔手机号〕"
+    assert "〔姓名〕" in said[1] and "〔住址〕" in said[1] and "〔银行卡号〕" in said[1]
+    numbers = ("age", "graduation_year", "unemployed_months")
+    assert {k: tracker["slots"].get(k) for k in numbers} == dict.fromkeys(numbers)
+
+
 # ---------------------------------------------------------------- 5. request limits (Rasa)
 
 
