@@ -12,8 +12,6 @@ from rules.facts import FACTS, validate_facts
 from rules.policy import OPINION_IN_FORCE, Policy, PolicySet, default_policies
 from rules.vocabulary import chinese_date
 
-COMMUNITY_STATION = "街道社区就业服务站"
-
 DEFAULT_STEPS: dict[str, tuple[str, ...]] = {
     "needs_info": ("回答上面还需要的问题，或带上身份证到就近的街道社区就业服务站当面咨询。",),
     "not_eligible": ("如情况有变化可以重新咨询；也可以到就近的街道社区就业服务站了解其他帮扶措施。",),
@@ -142,6 +140,7 @@ def assess(
     """Assess a person's facts against every measure on the date `as_of` (never the clock)."""
     if not isinstance(as_of, dt.date):
         raise TypeError("as_of must be a datetime.date")
-    policies = policies or default_policies()
+    if policies is None:  # an empty PolicySet is falsy but is still the set to use
+        policies = default_policies()
     clean = dict(facts) if validated else validate_facts(facts)
     return Assessment(as_of, policies.version, tuple(assess_policy(p, clean, as_of) for p in policies))

@@ -20,7 +20,6 @@ from rules.vocabulary import STATUSES, parse_iso_date
 PACKAGE_DIR = Path(__file__).resolve().parent
 POLICY_DIR = PACKAGE_DIR / "policies"
 SOURCE_TEXT = PACKAGE_DIR / "source" / "opinion-2022-6.md"
-CATALOGUE_ORDER_FILE = POLICY_DIR / "ORDER"
 
 KINDS = ("benefit", "service", "post", "employer", "right")
 OPINION_IN_FORCE = dt.date(2022, 6, 25)
@@ -63,15 +62,6 @@ class Policy:
     next_steps: Mapping[str, tuple[str, ...]]
     parameters: Mapping[str, Parameter] = field(default_factory=dict)
     path: str = ""
-
-    def facts_used(self) -> list[str]:
-        names: list[str] = []
-        for cond in (self.eligible_when, self.confirm_when):
-            if cond is not None:
-                for leaf in conditions.leaves(cond):
-                    if leaf.fact not in names:
-                        names.append(leaf.fact)
-        return names
 
     def lookup(self, as_of: dt.date) -> conditions.ParamLookup:
         """What a condition's references stand for on `as_of`: dated parameters and the evaluation year."""

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from rules import STATUSES, assess, default_policies
+from rules import STATUSES, PolicySet, assess, default_policies
 from rules.facts import FACTS
 
 JULY = dt.date(2022, 7, 1)
@@ -21,6 +21,13 @@ def test_every_measure_answers_once_with_a_contract_status() -> None:
     out = assess({}, JULY)
     assert [r.policy_id for r in out.results] == default_policies().ids
     assert all(r.status in STATUSES for r in out.results)
+
+
+def test_an_empty_policy_set_is_used_not_replaced_by_the_shipped_one() -> None:
+    empty = PolicySet((), "empty@0")
+    out = assess({}, JULY, empty)
+    assert out.results == ()
+    assert out.rules_version == "empty@0"
 
 
 def test_contract_shape_of_the_json() -> None:
