@@ -41,6 +41,7 @@ from bot.identity import load_salt, sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT, BotMessage, RasaClient, RasaUnavailable
 from bot.ratelimit import RateLimiter
 from bot.render import assessment_text
+from rules.vocabulary import OPINION
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,8 @@ MAX_TEXT = 4000
 CALLBACK_LIMIT = 64
 
 WELCOME_TEXT = (
-    "您好！我是上海稳就业政策助手，可以根据您的情况，告诉您《关于进一步做好稳就业工作的若干意见》"
-    "（沪府规〔2022〕6号）里哪些措施适用于您。\n直接用中文描述您的情况即可，例如：“我去年毕业，还没找到工作”。"
+    f"您好！我是上海稳就业政策助手，可以根据您的情况，告诉您{OPINION}"
+    "里哪些措施适用于您。\n直接用中文描述您的情况即可，例如：“我去年毕业，还没找到工作”。"
 )
 HELP_TEXT = (
     "使用说明：\n"

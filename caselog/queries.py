@@ -18,6 +18,7 @@ from caselog.errors import BadInput, CaseNotFound
 from caselog.models import Assessment, AssessmentResult, Case, StaffNote, StaffUser, Turn, utcnow
 from caselog.passwords import MIN_PASSWORD_LENGTH, burn_time, hash_password, verify_password
 from caselog.privacy import mask_text
+from rules.vocabulary import parse_iso_date
 
 BUCKETS = ("day", "week", "month")
 
@@ -274,7 +275,7 @@ def counts_per_measure_and_status(
         stmt = stmt.where(Assessment.ts < stop)
     totals: dict[tuple[dt.date, str, str], int] = defaultdict(int)
     for raw_day, policy_id, status, count in session.execute(stmt):
-        d = raw_day if isinstance(raw_day, dt.date) else dt.date.fromisoformat(str(raw_day))
+        d = parse_iso_date(raw_day)
         totals[(_bucket_start(d, bucket), policy_id, status)] += int(count)
     return [{"bucket": b, "policy_id": p, "status": s, "count": n} for (b, p, s), n in sorted(totals.items())]
 

@@ -10,6 +10,7 @@ from typing import Any
 from rules.conditions import Evaluation, evaluate
 from rules.facts import FACTS, validate_facts
 from rules.policy import Policy, PolicySet, default_policies
+from rules.vocabulary import chinese_date
 
 DEFAULT_STEPS: dict[str, tuple[str, ...]] = {
     "needs_info": ("回答上面还需要的问题，或带上身份证到就近的街道社区就业服务站当面咨询。",),
@@ -61,10 +62,6 @@ class Assessment:
         return {r.policy_id: r for r in self.results}
 
 
-def _fmt(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def status_of(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> tuple[str, Evaluation | None]:
     """The status alone, with the evaluation that decided it (None for date-only outcomes)."""
     if as_of < policy.effective_from:
@@ -99,14 +96,15 @@ def assess_policy(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> R
     missing: tuple[str, ...] = ()
     if ev is None and status == "not_eligible":
         reasons.append(
-            f"{cite}：该措施自{_fmt(policy.effective_from)}起施行（{policy.start_basis}），"
-            f"评估日期{_fmt(as_of)}尚在施行之前。"
+            f"{cite}：该措施自{chinese_date(policy.effective_from)}起施行（{policy.start_basis}），"
+            f"评估日期{chinese_date(as_of)}尚在施行之前。"
         )
     elif status == "expired":
         assert policy.effective_until is not None
         reasons.append(f"{cite}：{policy.explanations['expired']}")
         reasons.append(
-            f"该措施适用至{_fmt(policy.effective_until)}（原文：“{policy.shown_until_quote}”），评估日期为{_fmt(as_of)}。"
+            f"该措施适用至{chinese_date(policy.effective_until)}（原文：“{policy.shown_until_quote}”），"
+            f"评估日期为{chinese_date(as_of)}。"
         )
     else:
         assert ev is not None

@@ -17,12 +17,12 @@ from rules import conditions
 from rules.conditions import Condition
 from rules.errors import PolicyFileError
 from rules.sources import OPINION, SOURCE_DIR, SOURCE_FILES, Sources, default_sources
+from rules.vocabulary import STATUSES, parse_iso_date
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 POLICY_DIR = PACKAGE_DIR / "policies"
 
 KINDS = ("benefit", "service", "post", "employer", "right")
-STATUSES = ("eligible", "not_eligible", "needs_info", "needs_confirmation", "expired")
 
 
 @dataclass(frozen=True)
@@ -103,12 +103,10 @@ def source_text() -> str:
 
 
 def _date(value: Any, where: str, path: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise PolicyFileError(path, f"{where}: bad date {value!r} (use YYYY-MM-DD)") from None
+        return parse_iso_date(value)
+    except ValueError as exc:
+        raise PolicyFileError(path, f"{where}: {exc}") from None
 
 
 def _str_list(raw: Any, where: str, path: str) -> tuple[str, ...]:

@@ -13,7 +13,8 @@ import yaml
 from rules.engine import assess
 from rules.errors import FactError, ScenarioFileError
 from rules.facts import validate_facts
-from rules.policy import STATUSES, PolicySet, default_policies
+from rules.policy import PolicySet, default_policies
+from rules.vocabulary import STATUSES, parse_iso_date
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
@@ -44,12 +45,10 @@ class Failure:
 
 
 def _as_date(value: Any, where: str, path: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ScenarioFileError(path, f"{where}: bad as_of {value!r} (use YYYY-MM-DD)") from None
+        return parse_iso_date(value)
+    except ValueError as exc:
+        raise ScenarioFileError(path, f"{where}: {exc}") from None
 
 
 def load_scenarios(path: Path, policies: PolicySet, default_as_of: dt.date) -> list[Scenario]:

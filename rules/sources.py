@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from rules.errors import PolicyFileError
+from rules.vocabulary import OPINION_NUMBER, OPINION_TITLE
 
 SOURCE_DIR = Path(__file__).resolve().parent / "source"
 OPINION = "opinion"  # the document id a reference names when it names none
@@ -91,16 +92,16 @@ def _documents(raw: Any, directory: Path) -> dict[str, Document]:
         raise PolicyFileError(where, f"needs 'documents:' with at least '{OPINION}'")
     docs = {}
     for doc_id, entry in raw["documents"].items():
+        if doc_id == OPINION and isinstance(entry, Mapping):
+            entry = {"title": OPINION_TITLE, "number": OPINION_NUMBER, **entry}
         if not isinstance(entry, Mapping) or not entry.get("title") or not entry.get("file"):
             raise PolicyFileError(where, f"document '{doc_id}' needs 'title' and 'file'")
         path = directory / str(entry["file"])
         if not path.is_file():
             raise PolicyFileError(where, f"document '{doc_id}': no stored text {entry['file']}")
         number = entry.get("number")
-        short = str(entry.get("short") or entry["title"])
-        docs[str(doc_id)] = Document(
-            str(doc_id), str(entry["title"]), short, str(number) if number else None, _text(path)
-        )
+        title, short = str(entry["title"]), str(entry.get("short") or entry["title"])
+        docs[str(doc_id)] = Document(str(doc_id), title, short, str(number) if number else None, _text(path))
     return docs
 
 

@@ -78,7 +78,9 @@ def test_a_later_value_that_reuses_the_earlier_quote_is_refused(policy_dir: Path
 
 def test_a_quote_the_opinion_does_not_contain_is_refused(policy_dir: Path) -> None:
     _edit(policy_dir, SHIPPED_VALUE, later_value("{article: 一, quote: 重点鼓励用人单位吸纳失业6个月及以上人员}"))
-    _refused(policy_dir, "value #2 reference quote is not verbatim in 《上海市人民政府")
+    _refused(
+        policy_dir, "value #2 reference quote is not verbatim in 《关于做好本市当前和今后一个时期稳就业工作的意见》"
+    )
 
 
 def test_a_document_that_is_not_stored_is_refused(policy_dir: Path) -> None:

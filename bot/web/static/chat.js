@@ -14,7 +14,6 @@
   const filters = document.getElementById("filters");
   const showAll = document.getElementById("show-all");
   const asOf = document.getElementById("as-of");
-  const MAIN = ["eligible", "needs_confirmation", "needs_info"];
   let lastRows = [];
 
   function el(tag, cls, text) {
@@ -42,7 +41,7 @@
   }
 
   function renderTable() {
-    const rows = showAll.checked ? lastRows : lastRows.filter((r) => MAIN.includes(r.status));
+    const rows = showAll.checked ? lastRows : lastRows.filter((r) => r.actionable);
     tbody.replaceChildren();
     for (const r of rows) {
       const tr = el("tr");
