@@ -90,7 +90,9 @@ def test_threshold_is_a_dated_parameter_cited_to_the_article() -> None:
     assert policy is not None
     param = policy.parameters["min_unemployed_months"]
     assert param.at(JULY) == 3
-    assert param.article == "四(二)"
+    reference = param.value_at(JULY).reference
+    assert (reference.document, reference.article) == ("opinion", "四(二)")
+    assert "失业3个月及以上" in reference.quote
 
 
 def test_belonging_to_a_group_is_not_being_certified() -> None:
@@ -139,10 +141,24 @@ def test_expired_measures_are_never_a_silent_yes() -> None:
                 assert result(facts, policy.id, late).status == "expired"
 
 
-def test_before_the_opinion_nothing_applies() -> None:
-    out = assess({"employment_status": "unemployed", "unemployed_months": 6}, dt.date(2022, 6, 24))
+@pytest.mark.parametrize("day", [dt.date(2022, 6, 24), dt.date(2022, 6, 25), dt.date(2022, 6, 26)])
+def test_before_the_opinion_nothing_applies(day: dt.date) -> None:
+    # 2022-06-25 is the date printed on the opinion; it took effect when issued, on 2022-06-27.
+    out = assess({"employment_status": "unemployed", "unemployed_months": 6}, day)
     assert {r.status for r in out.results} == {"not_eligible"}
-    assert "施行" in out.results[0].reasons[0]
+    assert "本意见自印发之日起施行" in out.results[0].reasons[0]
+    assert "2022年6月27日正式印发施行" in out.results[0].reasons[0]
+
+
+def test_the_opinion_applies_from_the_day_it_was_issued() -> None:
+    out = assess({"employment_status": "unemployed", "unemployed_months": 6}, dt.date(2022, 6, 27)).by_id()
+    assert out["unemployed_hiring_subsidy"].status == "eligible"
+
+
+def test_the_quote_of_a_result_is_shown_with_the_stored_texts_corrections() -> None:
+    r = result({"starting_business": True}, "entrepreneurship_support")
+    assert "创业扶持政策和资金支持" in r.quote
+    assert " and " not in r.quote
 
 
 def test_the_date_is_an_input_not_the_clock() -> None:
