@@ -113,19 +113,36 @@ def test_2022_bound_measure_expires_after_the_year(day: dt.date, status: str) ->
 
 
 @pytest.mark.parametrize(
-    ("day", "year", "status"),
+    ("day", "year", "final_year", "status"),
     [
-        (dt.date(2022, 12, 31), 2022, "eligible"),
-        (dt.date(2023, 1, 1), 2022, "needs_confirmation"),  # the same graduate, now of an earlier year
-        (dt.date(2022, 7, 1), 2023, "eligible"),  # graduating next year: not an earlier graduate
+        (dt.date(2022, 12, 31), 2022, None, "eligible"),
+        (dt.date(2023, 1, 1), 2022, None, "needs_confirmation"),  # the same graduate, now of an earlier year
+        (dt.date(2022, 9, 1), 2023, True, "eligible"),  # graduating next year, in the graduating year now
+        (dt.date(2022, 9, 1), 2023, None, "needs_info"),  # … asked, not assumed
+        (dt.date(2023, 3, 1), 2024, False, "not_eligible"),  # graduating next year, not in the graduating year
+        (dt.date(2022, 9, 1), 2026, False, "not_eligible"),  # years ahead: not a graduate of the year
     ],
 )
-def test_graduates_of_the_evaluation_year_differ_from_earlier_ones(day: dt.date, year: int, status: str) -> None:
-    r = result({"is_college_graduate": True, "graduation_year": year}, "graduate_hiring_subsidy", day)
+def test_graduates_of_the_evaluation_year_differ_from_earlier_ones(
+    day: dt.date, year: int, final_year: bool | None, status: str
+) -> None:
+    facts = {"is_college_graduate": True, "graduation_year": year, "in_graduating_year": final_year}
+    r = result(facts, "graduate_hiring_subsidy", day)
     assert r.status == status
     if status == "needs_confirmation":
         assert any("往届" in reason for reason in r.reasons)
         assert any("区就业促进中心" in reason for reason in r.reasons)
+    if status == "needs_info":
+        assert r.missing_facts == ("in_graduating_year",)
+
+
+def test_a_final_year_student_who_says_not_a_graduate_is_not_refused() -> None:
+    facts = {"employment_status": "student", "in_graduating_year": True, "is_college_graduate": False}
+    out = assess(facts, dt.date(2022, 10, 10)).by_id()
+    for pid in ("graduate_job_search_subsidy", "graduate_hiring_subsidy", "policy_posts_for_graduates"):
+        assert out[pid].status == "needs_confirmation", pid
+        assert any("毕业学年在校生" in reason for reason in out[pid].reasons)
+    assert out["unemployed_graduate_service"].status == "not_eligible"  # not yet left school
 
 
 def test_a_graduate_who_does_not_say_the_year_is_asked_not_assumed() -> None:
