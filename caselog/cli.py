@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from caselog.errors import BadInput, CaselogError, CaseNotFound, DatabaseUnavailable
-from rules.vocabulary import date_argument
+from rules.vocabulary import date_argument, local_time
 
 PROG = "caselog"
 STAFF_PASSWORD_ENV = "CASELOG_STAFF_PASSWORD"
@@ -46,8 +46,8 @@ def _non_negative(text: str) -> int:
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--since", type=date_argument, help="cases started on or after this date (YYYY-MM-DD, UTC)")
-    p.add_argument("--until", type=date_argument, help="cases started on or before this date (YYYY-MM-DD, UTC)")
+    p.add_argument("--since", type=date_argument, help="cases started on or after this day (YYYY-MM-DD, Shanghai)")
+    p.add_argument("--until", type=date_argument, help="cases started on or before this day (YYYY-MM-DD, Shanghai)")
     p.add_argument("--channel", help="e.g. rest, telegram, web")
     p.add_argument("--measure", help="a measure id (policy_id) some assessment of the case covered")
     p.add_argument("--status", help="with --measure: that measure's status; alone: any measure's status")
@@ -145,7 +145,8 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _ts(value: dt.datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+    """A stored (UTC) moment as Shanghai wall-clock time, the time the filters' days are cut by."""
+    return local_time(value, seconds=True) or "-"
 
 
 # ---------------------------------------------------------------- commands
@@ -161,6 +162,8 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
         json.dump([c.to_dict() for c in cases], out, ensure_ascii=False, indent=2)
         out.write("\n")
         return 0
+    if cases:
+        out.write(f"{'id':>6}  {'started (Shanghai)':<19}  channel\n")
     for c in cases:
         eligible = [p for p, s in c.latest_statuses.items() if s == "eligible"]
         out.write(

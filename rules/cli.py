@@ -93,7 +93,7 @@ def cmd_show(args: argparse.Namespace, policies: PolicySet) -> int:
         f"类别：{policy.kind}　条款：《意见》{policy.article}",
         f"有效期：{policy.effective_from.isoformat()} 起 {until}",
         "原文：",
-        *(f"  “{q}”" for q in policy.quotes),
+        *(f"  “{q}”" for q in policy.shown_quotes),
         f"责任单位：{'、'.join(policy.responsible_units)}",
         "适用条件：",
     ]
@@ -108,7 +108,17 @@ def cmd_show(args: argparse.Namespace, policies: PolicySet) -> int:
         out.append(f"否则，若满足以下条件，{confirm}：")
         out.extend("  " + line for line in conditions.describe(policy.confirm_when, params))
     for p in policy.parameters.values():
-        out.append(f"参数 {p.name}（{p.description}）：{p.at(as_of)}，依据《意见》{p.article}“{p.quote}”")
+        current = p.value_at(as_of)
+        out.append(f"参数 {p.name}（{p.description}）：")
+        for dated in p.values:
+            ref = dated.reference
+            mark = "（评估日期适用）" if dated is current else ""
+            basis = f"依据{ref.cited_as}{ref.article}“{ref.shown_quote}”"
+            out.append(f"  自{dated.start.isoformat()}起 {dated.value}{mark}，{basis}")
+    if policy.readings:
+        out.append("解读（原文未写明之处怎样读）：")
+        for reading in policy.readings:
+            out.append(f"  - {reading.text}（依据：“{reading.shown_quote}”）")
     out.append(f"政策文件：{policy.path}")
     print("\n".join(out))
     return 0

@@ -9,7 +9,7 @@ from typing import Any
 
 from rules.conditions import Evaluation, evaluate
 from rules.facts import FACTS, validate_facts
-from rules.policy import OPINION_IN_FORCE, Policy, PolicySet, default_policies
+from rules.policy import Policy, PolicySet, default_policies
 from rules.vocabulary import chinese_date
 
 DEFAULT_STEPS: dict[str, tuple[str, ...]] = {
@@ -64,7 +64,7 @@ class Assessment:
 
 def status_of(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> tuple[str, Evaluation | None]:
     """The status alone, with the evaluation that decided it (None for date-only outcomes)."""
-    if as_of < max(policy.effective_from, OPINION_IN_FORCE):
+    if as_of < policy.effective_from:
         return "not_eligible", None
     if policy.effective_until is not None and as_of > policy.effective_until:
         return "expired", None
@@ -96,13 +96,15 @@ def assess_policy(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> R
     missing: tuple[str, ...] = ()
     if ev is None and status == "not_eligible":
         reasons.append(
-            f"{cite}：本意见自{chinese_date(OPINION_IN_FORCE)}起施行，评估日期{chinese_date(as_of)}尚在施行之前。"
+            f"{cite}：该措施自{chinese_date(policy.effective_from)}起施行（{policy.start_basis}），"
+            f"评估日期{chinese_date(as_of)}尚在施行之前。"
         )
     elif status == "expired":
         assert policy.effective_until is not None
         reasons.append(f"{cite}：{policy.explanations['expired']}")
         reasons.append(
-            f"该措施适用至{chinese_date(policy.effective_until)}（原文：“{policy.until_quote}”），评估日期为{chinese_date(as_of)}。"
+            f"该措施适用至{chinese_date(policy.effective_until)}（原文：“{policy.shown_until_quote}”），"
+            f"评估日期为{chinese_date(as_of)}。"
         )
     else:
         assert ev is not None
@@ -126,7 +128,7 @@ def assess_policy(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> R
         reasons=tuple(reasons),
         missing_facts=missing,
         next_steps=tuple(steps),
-        quote=policy.quotes[0],
+        quote=policy.shown_quotes[0],
     )
 
 

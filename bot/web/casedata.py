@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from caselog import queries
-from rules.vocabulary import day_end, day_start, local_time, status_label, status_rank
+from rules.vocabulary import local_time, status_label, status_rank
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -53,8 +53,8 @@ def search_cases(
 ) -> list[dict[str, Any]]:
     found = queries.list_cases(
         session,
-        since=day_start(since) if since else None,
-        until=day_end(until) if until else None,
+        since=since,
+        until=until,
         channel=channel or None,
         policy_id=policy_id or None,
         status=status or None,
@@ -112,9 +112,7 @@ def stats(
     session: Session, *, since: dt.date | None, until: dt.date | None, bucket: str
 ) -> list[tuple[str, str, str, int]]:
     """(bucket label, policy_id, status, count) rows."""
-    rows = queries.counts_per_measure_and_status(
-        session, since=day_start(since) if since else None, until=day_end(until) if until else None, bucket=bucket
-    )
+    rows = queries.counts_per_measure_and_status(session, since=since, until=until, bucket=bucket)
     out: list[tuple[str, str, str, int]] = []
     for row in rows:
         if isinstance(row, Mapping) or hasattr(row, "policy_id"):
