@@ -115,6 +115,10 @@ def cmd_show(args: argparse.Namespace, policies: PolicySet) -> int:
             mark = "（评估日期适用）" if dated is current else ""
             basis = f"依据{ref.cited_as}{ref.article}“{ref.shown_quote}”"
             out.append(f"  自{dated.start.isoformat()}起 {dated.value}{mark}，{basis}")
+    if policy.readings:
+        out.append("解读（原文未写明之处怎样读）：")
+        for reading in policy.readings:
+            out.append(f"  - {reading.text}（依据：“{reading.shown_quote}”）")
     out.append(f"政策文件：{policy.path}")
     print("\n".join(out))
     return 0

@@ -37,6 +37,16 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How the rule reads words the opinion leaves open, with the sentence the reading rests on."""
+
+    text: str
+    document: str
+    quote: str  # verbatim in the document's stored text
+    shown_quote: str
+
+
+@dataclass(frozen=True)
 class DatedValue:
     start: dt.date
     value: Any
@@ -82,9 +92,9 @@ class Policy:
     # what a person is shown: the quotes with the stored text's corrections applied (rules/source/corrections.yaml)
     shown_quotes: tuple[str, ...] = ()
     shown_until_quote: str | None = None
-    start_basis: str = (
-        ""  # the words that set effective_from, as shown: the opinion's entry into force or a later start
-    )
+    # the words that set effective_from, as shown: the opinion's entry into force or a later start
+    start_basis: str = ""
+    readings: tuple[Reading, ...] = ()
 
     def lookup(self, as_of: dt.date) -> conditions.ParamLookup:
         """What a condition's references stand for on `as_of`: dated parameters and the evaluation year."""
@@ -126,6 +136,7 @@ ALLOWED = (
     "on_match",
     "confirm_with",
     "parameters",
+    "readings",
 )
 
 
@@ -237,6 +248,24 @@ def _parameter(name: str, raw: Any, path: str, sources: Sources, starts: dt.date
     return Parameter(name, str(raw.get("description", "")), tuple(values))
 
 
+def _readings(raw: Any, path: str, sources: Sources) -> tuple[Reading, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise PolicyFileError(path, "'readings' must be a list of {reading, quote[, document]}")
+    out = []
+    for i, item in enumerate(raw):
+        where = f"readings[{i}]"
+        if not isinstance(item, Mapping) or set(item) - {"reading", "quote", "document"}:
+            raise PolicyFileError(path, f"{where} takes reading, quote and document only")
+        if not isinstance(item.get("reading"), str) or not item["reading"].strip():
+            raise PolicyFileError(path, f"{where} needs 'reading': how the rule reads the words")
+        document = str(item.get("document", OPINION))
+        sources.check(item.get("quote"), f"{where} quote", path, document)
+        out.append(Reading(item["reading"].strip(), document, item["quote"], sources.shown(item["quote"], document)))
+    return tuple(out)
+
+
 def _condition(data: Mapping[str, Any], key: str, params: Mapping[str, Parameter], path: str) -> Condition | None:
     if data.get(key) is None:
         return None
@@ -322,6 +351,7 @@ def parse_policy(data: Any, path: str, sources: Sources | None = None) -> Policy
         shown_quotes=tuple(sources.shown(q) for q in quotes),
         shown_until_quote=sources.shown(dates.until_quote) if dates.until_quote else None,
         start_basis=dates.start_basis,
+        readings=_readings(data.get("readings"), path, sources),
     )
 
 

@@ -82,3 +82,18 @@ def test_rules_version_changes_when_a_rule_changes(policy_dir: Path) -> None:
     before = load_policies(policy_dir).version
     _edit(policy_dir, "unemployed_hiring_subsidy.yaml", "用人单位无需另行申请。", "用人单位不需要另行申请。")
     assert load_policies(policy_dir).version != before
+
+
+def test_a_reading_rests_on_a_verbatim_sentence(policy_dir: Path) -> None:
+    policy = default_policies().get("graduate_enlistment_support")
+    assert policy is not None and policy.readings
+    assert all(r.quote in source_text() and r.text for r in policy.readings)
+    path = policy_dir / "graduate_enlistment_support.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    quote: 鼓励更多本市高校毕业生应征入伍", "    quote: 鼓励更多本市户籍高校毕业生应征入伍")
+    )
+    with pytest.raises(
+        PolicyFileError, match=r"graduate_enlistment_support\.yaml: readings\[2\] quote is not verbatim"
+    ):
+        load_policies(policy_dir)
