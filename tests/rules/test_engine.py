@@ -106,7 +106,7 @@ def test_belonging_to_a_group_is_not_being_certified() -> None:
 
 @pytest.mark.parametrize(("day", "status"), [(dt.date(2022, 12, 31), "eligible"), (dt.date(2023, 1, 1), "expired")])
 def test_2022_bound_measure_expires_after_the_year(day: dt.date, status: str) -> None:
-    r = result({"employment_status": "unemployed"}, "temporary_public_welfare_post", day)
+    r = result({"hardship_certified": True}, "temporary_public_welfare_post", day)
     assert r.status == status
     if status == "expired":
         assert any("2022年12月31日" in reason for reason in r.reasons)
@@ -179,7 +179,7 @@ def test_the_quote_of_a_result_is_shown_with_the_stored_texts_corrections() -> N
 
 
 def test_the_date_is_an_input_not_the_clock() -> None:
-    facts = {"employment_status": "unemployed"}
+    facts = {"hardship_certified": True}
     a = assess(facts, dt.date(2022, 8, 1)).by_id()["temporary_public_welfare_post"].status
     b = assess(facts, dt.date(2024, 8, 1)).by_id()["temporary_public_welfare_post"].status
     assert (a, b) == ("eligible", "expired")
@@ -209,3 +209,24 @@ def test_every_status_is_reachable_somewhere_in_the_catalogue() -> None:
     for facts, day in itertools.product(samples, (JULY, dt.date(2023, 6, 1))):
         seen |= {r.status for r in assess(facts, day).results}
     assert seen == set(STATUSES)
+
+
+def test_not_belonging_to_a_group_says_where_the_two_undefined_groups_are_decided() -> None:
+    # No age for 大龄失业人员, no duration for 长期失业青年 in the opinion: say who decides, invent neither.
+    facts = {"age": 50, "employment_status": "unemployed", "hardship_certified": False, "hardship_groups": []}
+    out = assess(facts, dt.date(2022, 9, 1)).by_id()
+    for pid in ("hardship_subsidies", "public_welfare_post"):
+        r = out[pid]
+        assert r.status == "not_eligible"
+        explanation = r.reasons[0]
+        assert "大龄失业人员" in explanation and "长期失业青年" in explanation
+        assert "街道社区就业服务站" in explanation and "认定" in explanation
+        assert not any(ch.isdigit() for ch in explanation), explanation  # no age, no number of months
+        assert any("申请就业困难人员认定" in step for step in r.next_steps)
+
+
+def test_a_working_low_income_household_is_not_refused_the_one_off_living_subsidy() -> None:
+    facts = {"employment_status": "employed", "minimum_living_allowance": True}
+    r = result(facts, "price_temporary_subsidy")
+    assert r.status == "needs_confirmation"
+    assert any("低保对象" in reason for reason in r.reasons)
