@@ -9,10 +9,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from bot.render import STATUS_ORDER, status_label
 from bot.web import casedata
 from bot.web.auth import Staff, check_csrf
 from bot.web.state import DB, app_state
+from caselog.records import CaseSummary
+from rules.vocabulary import STATUSES, parse_iso_date, shanghai_today, status_label
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -20,8 +21,9 @@ BUCKETS = {"day": "按日", "week": "按周", "month": "按月"}
 
 
 def _date(value: str | None) -> dt.date | None:
+    """A date filter from the query string; a bad one is ignored like an absent one."""
     try:
-        return dt.date.fromisoformat(value) if value else None
+        return parse_iso_date(value) if value else None
     except ValueError:
         return None
 
@@ -40,12 +42,12 @@ def _filters(request: Request) -> dict[str, Any]:
         "until": _date(q.get("until")),
         "channel": q.get("channel") or None,
         "policy_id": policy if policy in state.titles else None,
-        "status": status if status in STATUS_ORDER else None,
+        "status": status if status in STATUSES else None,
         "page": page,
     }
 
 
-def _search(request: Request, session: Session, f: dict[str, Any]) -> list[dict[str, Any]]:
+def _search(session: Session, f: dict[str, Any]) -> list[CaseSummary]:
     return casedata.search_cases(
         session,
         since=f["since"],
@@ -55,14 +57,13 @@ def _search(request: Request, session: Session, f: dict[str, Any]) -> list[dict[
         status=f["status"],
         limit=PAGE_SIZE + 1,
         offset=(f["page"] - 1) * PAGE_SIZE,
-        titles=app_state(request).titles,
     )
 
 
 @router.get("/cases", response_class=HTMLResponse)
 def cases_page(request: Request, user: Staff, session: DB) -> Any:
     f = _filters(request)
-    found = _search(request, session, f)
+    found = _search(session, f)
     query = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in f.items() if v and k != "page"}
     return app_state(request).render(
         request, "cases.html", cases=found[:PAGE_SIZE], more=len(found) > PAGE_SIZE, f=f, query=query
@@ -72,13 +73,14 @@ def cases_page(request: Request, user: Staff, session: DB) -> Any:
 @router.get("/api/cases")
 def cases_api(request: Request, user: Staff, session: DB) -> JSONResponse:
     f = _filters(request)
-    found = _search(request, session, f)
-    return JSONResponse({"cases": found[:PAGE_SIZE], "more": len(found) > PAGE_SIZE, "page": f["page"]})
+    found = _search(session, f)
+    cases = [c.to_dict() for c in found[:PAGE_SIZE]]
+    return JSONResponse({"cases": cases, "more": len(found) > PAGE_SIZE, "page": f["page"]})
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(case_id: int, request: Request, user: Staff, session: DB) -> Any:
-    case = casedata.case_detail(session, case_id, app_state(request).titles)
+    case = casedata.case_detail(session, case_id)
     if case is None:
         return app_state(request).render(request, "notfound.html", status_code=404)
     return app_state(request).render(request, "case.html", case=case)
@@ -86,10 +88,10 @@ def case_page(case_id: int, request: Request, user: Staff, session: DB) -> Any:
 
 @router.get("/api/cases/{case_id}")
 def case_api(case_id: int, request: Request, user: Staff, session: DB) -> JSONResponse:
-    case = casedata.case_detail(session, case_id, app_state(request).titles)
+    case = casedata.case_detail(session, case_id)
     if case is None:
         return JSONResponse({"error": "not found"}, status_code=404)
-    return JSONResponse(case)
+    return JSONResponse(case.to_dict())
 
 
 @router.post("/cases/{case_id}/notes")
@@ -104,10 +106,10 @@ def add_note(
     check_csrf(request, csrf_token)
     text = note.strip()
     state = app_state(request)
-    if casedata.case_detail(session, case_id, state.titles) is None:
+    case = casedata.case_detail(session, case_id)
+    if case is None:
         return state.render(request, "notfound.html", status_code=404)
     if not text or len(text) > 2000:
-        case = casedata.case_detail(session, case_id, state.titles)
         return state.render(request, "case.html", status_code=400, case=case, error="备注不能为空，且不超过2000字。")
     casedata.add_note(session, case_id, user, text)
     return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
@@ -115,7 +117,7 @@ def add_note(
 
 @router.get("/stats", response_class=HTMLResponse)
 def stats_page(request: Request, user: Staff) -> Any:
-    today = dt.datetime.now(casedata.SHANGHAI).date()
+    today = shanghai_today()
     return app_state(request).render(
         request, "stats.html", buckets=BUCKETS, since=(today - dt.timedelta(days=29)).isoformat(), until=today
     )
@@ -127,20 +129,20 @@ def stats_api(request: Request, user: Staff, session: DB) -> JSONResponse:
     bucket = q.get("bucket") if q.get("bucket") in BUCKETS else "day"
     rows = casedata.stats(session, since=_date(q.get("since")), until=_date(q.get("until")), bucket=bucket)
     titles = app_state(request).titles
-    labels = sorted({b for b, _, _, _ in rows})
+    labels = sorted({r.bucket.isoformat() for r in rows})
     policy = q.get("policy_id") or None
-    series = {s: [0] * len(labels) for s in STATUS_ORDER}
+    series = {s: [0] * len(labels) for s in STATUSES}
     per_measure: dict[str, dict[str, int]] = {}
-    for b, pid, status, n in rows:
-        per_measure.setdefault(pid, dict.fromkeys(STATUS_ORDER, 0))
-        per_measure[pid][status] = per_measure[pid].get(status, 0) + n
-        if policy is None or pid == policy:
-            series.setdefault(status, [0] * len(labels))[labels.index(b)] += n
+    for r in rows:
+        counts = per_measure.setdefault(r.policy_id, dict.fromkeys(STATUSES, 0))
+        counts[r.status] = counts.get(r.status, 0) + r.count
+        if policy is None or r.policy_id == policy:
+            series.setdefault(r.status, [0] * len(labels))[labels.index(r.bucket.isoformat())] += r.count
     return JSONResponse(
         {
             "bucket": bucket,
             "labels": labels,
-            "statuses": [{"id": s, "label": status_label(s)} for s in STATUS_ORDER],
+            "statuses": [{"id": s, "label": status_label(s)} for s in STATUSES],
             "series": series,
             "measures": [
                 {"policy_id": pid, "title": titles.get(pid, pid), "counts": counts}
