@@ -54,20 +54,22 @@ class CaseTracker:
             case.open_assessment_id = None
         self._open[user_hash] = None
 
-    def start(self, user_hash: str, ts: dt.datetime, channel: str | None) -> Case:
+    def start(self, user_hash: str, ts: dt.datetime, channel: str | None, station: str | None = None) -> Case:
         self.close(user_hash, ts)
-        case = Case(user_hash=user_hash, started_at=ts, channel=channel or UNKNOWN_CHANNEL, facts={})
+        case = Case(user_hash=user_hash, started_at=ts, channel=channel or UNKNOWN_CHANNEL, facts={}, station=station)
         self.session.add(case)
         self.session.flush()
         self._open[user_hash] = case
         return case
 
-    def current(self, user_hash: str, ts: dt.datetime, channel: str | None) -> Case:
+    def current(self, user_hash: str, ts: dt.datetime, channel: str | None, station: str | None = None) -> Case:
         case = self.open_case(user_hash)
         if case is None:
-            case = self.start(user_hash, ts, channel)
+            case = self.start(user_hash, ts, channel, station)
         elif channel and case.channel == UNKNOWN_CHANNEL:
             case.channel = channel
+        if station and case.station is None:
+            case.station = station
         return case
 
 
@@ -77,6 +79,13 @@ def event_channel(event: Mapping[str, Any]) -> str | None:
         return str(metadata["channel"])[:32]
     channel = event.get("input_channel")
     return str(channel)[:32] if isinstance(channel, str) and channel else None
+
+
+def event_station(event: Mapping[str, Any]) -> str | None:
+    """The staff station a widget consultation carries in its metadata (caselog.access)."""
+    metadata = event.get("metadata")
+    station = metadata.get("station") if isinstance(metadata, Mapping) else None
+    return str(station)[:64] if isinstance(station, str) and station.strip() else None
 
 
 def event_time(event: Mapping[str, Any], record: Record) -> dt.datetime:
@@ -113,11 +122,11 @@ def apply_record(tracker: CaseTracker, record: Record) -> None:
     session = tracker.session
 
     if kind == "session_started":
-        tracker.start(user, ts, channel)
+        tracker.start(user, ts, channel, event_station(event))
     elif kind == "restart":
         tracker.close(user, ts)
     elif kind == "user":
-        case = tracker.current(user, ts, channel)
+        case = tracker.current(user, ts, channel, event_station(event))
         case.open_assessment_id = None
         parse = event.get("parse_data") if isinstance(event.get("parse_data"), Mapping) else {}
         intent = parse.get("intent") if isinstance(parse.get("intent"), Mapping) else {}

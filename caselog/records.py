@@ -32,6 +32,7 @@ class CaseSummary:
     assessment_count: int
     # The latest assessment's statuses, policy_id -> status ({} when the case has none).
     latest_statuses: dict[str, str] = field(default_factory=dict)
+    station: str | None = None  # the employment station the case belongs to (caselog.access)
 
     def with_status(self, status: str) -> list[str]:
         """The measures the latest assessment gave `status`."""
@@ -48,6 +49,7 @@ class CaseSummary:
             "turn_count": self.turn_count,
             "assessment_count": self.assessment_count,
             "latest_statuses": dict(self.latest_statuses),
+            "station": self.station,
         }
 
 
@@ -147,6 +149,7 @@ class CaseDetail:
             turn_count=len(case.turns),
             assessment_count=len(assessments),
             latest_statuses=latest,
+            station=case.station,
         )
         turns = tuple(TurnRecord.of(t) for t in case.turns)
         return cls(summary, turns, assessments, tuple(NoteRecord.of(n) for n in case.notes))

@@ -10,7 +10,7 @@ from caselog.models import Base
 
 
 def test_migrations_match_the_models_and_go_down_and_up_again(engine: sa.Engine) -> None:
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
@@ -19,4 +19,4 @@ def test_migrations_match_the_models_and_go_down_and_up_again(engine: sa.Engine)
     assert not sa.inspect(engine).has_table("cases")
     upgrade(engine)
     assert sa.inspect(engine).has_table("cases")
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
