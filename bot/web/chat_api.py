@@ -1,4 +1,8 @@
-"""Chat proxy: staff talk to the Rasa REST channel on a visitor's behalf (metadata channel "web")."""
+"""Chat proxy: staff talk to the Rasa REST channel on a visitor's behalf (metadata channel "web").
+
+Every reply carries the form's state read back from the tracker (the facts the bot holds and the questions
+that still change an outcome); GET /api/chat/state rebuilds the whole consultation after a page change.
+"""
 
 from __future__ import annotations
 
@@ -10,32 +14,37 @@ from pydantic import BaseModel, Field
 
 from bot.identity import sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT, BotMessage, RasaUnavailable
-from bot.render import rows
 from bot.web.auth import Staff, csrf_header, session_of, staff_user
-from bot.web.state import app_state
+from bot.web.conversation import Consultation, from_tracker, message_json
+from bot.web.conversation import form_state as build_form_state
+from bot.web.result_view import result_view
+from bot.web.state import AppState, app_state
 
 router = APIRouter(prefix="/api/chat")
 
 MAX_MESSAGE = 1000
+TRACKER_DOWN = "暂时读不到这次咨询的记录（Rasa 接口不可用），对话可以继续。"
 
 
 class ChatIn(BaseModel):
     message: str = Field(min_length=1, max_length=MAX_MESSAGE)
+    # the title of the button or form control that produced `message` (kept as what the person said)
+    shown: str | None = Field(default=None, max_length=200)
 
 
-def message_json(message: BotMessage) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "text": message.text,
-        "buttons": [{"title": b.title, "payload": b.payload} for b in message.buttons],
-    }
-    assessment = message.assessment
-    if assessment is not None:
-        out["assessment"] = {
-            "as_of": assessment.get("as_of"),
-            "rules_version": assessment.get("rules_version"),
-            "rows": [r.to_dict() for r in rows(assessment)],
-        }
-    return out
+def bot_message_json(message: BotMessage) -> dict[str, Any]:
+    return message_json(message.text, message.buttons, message.custom)
+
+
+def sender_of(request: Request) -> str:
+    return sender_id("web", session_of(request).conv, app_state(request).salt)
+
+
+async def consultation(state: AppState, sender: str) -> Consultation | None:
+    try:
+        return from_tracker(await state.rasa.tracker(sender, state.rasa_api_token()))
+    except RasaUnavailable:
+        return None
 
 
 @router.post("", dependencies=[Depends(staff_user), Depends(csrf_header)])
@@ -46,12 +55,40 @@ async def chat(body: ChatIn, request: Request, user: Staff) -> JSONResponse:
     text = body.message.strip()
     if not text:
         return JSONResponse({"ok": False, "messages": [{"text": "请输入内容。", "buttons": []}]}, 400)
-    sender = sender_id("web", session_of(request).conv, state.salt)
+    sender = sender_of(request)
+    metadata: dict[str, Any] = {"channel": "web"}
+    if body.shown and body.shown.strip():
+        metadata["tapped"] = body.shown.strip()
     try:
-        replies = await state.rasa.send(sender, text, {"channel": "web"})
+        replies = await state.rasa.send(sender, text, metadata)
     except RasaUnavailable:
         return JSONResponse({"ok": False, "messages": [{"text": UNAVAILABLE_TEXT, "buttons": []}]}, 502)
-    return JSONResponse({"ok": True, "messages": [message_json(m) for m in replies]})
+    restored = await consultation(state, sender)
+    return JSONResponse(
+        {
+            "ok": True,
+            "messages": [bot_message_json(m) for m in replies],
+            "form": build_form_state(restored) if restored else None,
+            "notice": None if restored else TRACKER_DOWN,
+        }
+    )
+
+
+@router.get("/state", dependencies=[Depends(staff_user)])
+async def chat_state(request: Request) -> JSONResponse:
+    """The consultation so far (after navigation): its messages, latest assessment and form."""
+    restored = await consultation(app_state(request), sender_of(request))
+    if restored is None:
+        return JSONResponse({"ok": False, "messages": [], "assessment": None, "form": None, "notice": TRACKER_DOWN})
+    return JSONResponse(
+        {
+            "ok": True,
+            "messages": restored.messages,
+            "assessment": result_view(restored.assessment) if restored.assessment else None,
+            "form": build_form_state(restored),
+            "notice": None,
+        }
+    )
 
 
 @router.post("/reset", dependencies=[Depends(staff_user), Depends(csrf_header)])
