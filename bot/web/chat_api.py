@@ -6,21 +6,21 @@ that still change an outcome); GET /api/chat/state rebuilds the whole consultati
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from bot.display import exchange, notice
 from bot.identity import sender_id
-from bot.rasa_client import UNAVAILABLE_TEXT, BotMessage, RasaUnavailable
+from bot.rasa_client import RasaUnavailable
 from bot.web.auth import Staff, csrf_header, session_of, staff_user
-from bot.web.conversation import Consultation, from_tracker, message_json
+from bot.web.conversation import Consultation, from_tracker, shown_json
 from bot.web.conversation import form_state as build_form_state
 from bot.web.result_view import result_view
 from bot.web.state import AppState, app_state
 
 router = APIRouter(prefix="/api/chat")
+CHANNEL = "web"
 
 MAX_MESSAGE = 1000
 TRACKER_DOWN = "暂时读不到这次咨询的记录（Rasa 接口不可用），对话可以继续。"
@@ -32,12 +32,12 @@ class ChatIn(BaseModel):
     shown: str | None = Field(default=None, max_length=200)
 
 
-def bot_message_json(message: BotMessage) -> dict[str, Any]:
-    return message_json(message.text, message.buttons, message.custom)
-
-
 def sender_of(request: Request) -> str:
-    return sender_id("web", session_of(request).conv, app_state(request).salt)
+    return sender_id(CHANNEL, session_of(request).conv, app_state(request).salt)
+
+
+def _refused(text: str, status: int) -> JSONResponse:
+    return JSONResponse({"ok": False, "messages": [shown_json(notice(text))]}, status)
 
 
 async def consultation(state: AppState, sender: str) -> Consultation | None:
@@ -51,23 +51,20 @@ async def consultation(state: AppState, sender: str) -> Consultation | None:
 async def chat(body: ChatIn, request: Request, user: Staff) -> JSONResponse:
     state = app_state(request)
     if not state.chat_limiter.allow(user):
-        return JSONResponse({"ok": False, "messages": [{"text": "发送太快了，请稍等片刻再试。", "buttons": []}]}, 429)
+        return _refused("发送太快了，请稍等片刻再试。", 429)
     text = body.message.strip()
     if not text:
-        return JSONResponse({"ok": False, "messages": [{"text": "请输入内容。", "buttons": []}]}, 400)
+        return _refused("请输入内容。", 400)
     sender = sender_of(request)
-    metadata: dict[str, Any] = {"channel": "web"}
-    if body.shown and body.shown.strip():
-        metadata["tapped"] = body.shown.strip()
-    try:
-        replies = await state.rasa.send(sender, text, metadata)
-    except RasaUnavailable:
-        return JSONResponse({"ok": False, "messages": [{"text": UNAVAILABLE_TEXT, "buttons": []}]}, 502)
+    tapped = {"tapped": body.shown.strip()} if body.shown and body.shown.strip() else None
+    result = await exchange(state.rasa, sender, text, CHANNEL, metadata=tapped)
+    if result.unavailable:
+        return JSONResponse({"ok": False, "messages": [shown_json(m) for m in result.shown]}, 502)
     restored = await consultation(state, sender)
     return JSONResponse(
         {
             "ok": True,
-            "messages": [bot_message_json(m) for m in replies],
+            "messages": [shown_json(m) for m in result.shown],
             "form": build_form_state(restored) if restored else None,
             "notice": None if restored else TRACKER_DOWN,
         }

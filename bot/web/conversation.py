@@ -7,41 +7,38 @@ web app reads back, so a page reload or a visit to 个案 and back shows the sam
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from bot.display import Shown, display
+from bot.rasa_client import BotMessage, parse_messages
 from bot.web.result_view import result_view
 from bot.web.wording import fact_items, fact_value, shown_text
 from rules import FACTS, FactError, default_policies, next_questions, validate_facts
 from rules.conditions import leaves
-
-SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+from rules.vocabulary import shanghai_today
 
 
 def today() -> dt.date:
-    return dt.datetime.now(SHANGHAI).date()
+    return shanghai_today()
 
 
-def message_json(text: str | None, buttons: Iterable[Any], custom: Mapping[str, Any] | None) -> dict[str, Any]:
-    """One bot message for the widget: text, buttons, the assessment as sections, what it asks, a multi-select."""
+def shown_json(shown: Shown) -> dict[str, Any]:
+    """One bot message for the widget (bot/display.py decided what it is): its kind, text and buttons, the
+    assessment as sections, the facts it asks about, and a multi-select (`custom.select`) when it is one."""
     out: dict[str, Any] = {
         "who": "bot",
-        "text": text,
-        "buttons": [
-            {"title": str(_get(b, "title")), "payload": str(_get(b, "payload") or _get(b, "title"))}
-            for b in buttons or []
-            if _get(b, "title")
-        ],
+        "kind": shown.kind,
+        "text": shown.text,
+        "buttons": [{"title": b.title, "payload": b.payload} for b in shown.buttons],
+        "asks": list(shown.asks),
+        "explained": list(shown.explained),
     }
-    custom = custom if isinstance(custom, Mapping) else {}
-    if isinstance(custom.get("assessment"), Mapping):
-        out["assessment"] = result_view(custom["assessment"])
-    asks = custom.get("asks")
-    if isinstance(asks, list):
-        out["asks"] = [str(a) for a in asks]
-    select = custom.get("select")
+    if shown.assessment is not None:
+        out["assessment"] = result_view(shown.assessment)
+    select = shown.custom.get("select")
     if isinstance(select, Mapping) and isinstance(select.get("options"), list):
         out["select"] = {
             "multiple": bool(select.get("multiple")),
@@ -56,8 +53,12 @@ def message_json(text: str | None, buttons: Iterable[Any], custom: Mapping[str, 
     return out
 
 
-def _get(obj: Any, name: str) -> Any:
-    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+def _bot_message(event: Mapping[str, Any]) -> BotMessage:
+    """A tracker's bot event as the REST channel would have sent it."""
+    data = event.get("data") if isinstance(event.get("data"), Mapping) else {}
+    raw: dict[str, Any] = {"text": event.get("text"), "buttons": data.get("buttons"), "custom": data.get("custom")}
+    parsed = parse_messages([{k: v for k, v in raw.items() if v}])
+    return parsed[0] if parsed else BotMessage()
 
 
 @dataclass
@@ -79,25 +80,33 @@ def _date(value: Any) -> dt.date | None:
 def from_tracker(tracker: Mapping[str, Any]) -> Consultation:
     """The consultation since the last restart: messages in order, the facts the slots hold now."""
     out = Consultation()
+    pending: list[BotMessage] = []  # one turn's bot events, shown the way the channel showed them
+
+    def flush() -> None:
+        for shown in display(pending):
+            out.messages.append(shown_json(shown))
+            if shown.assessment is not None:
+                out.assessment = dict(shown.assessment)
+        pending.clear()
+
     for event in tracker.get("events") or []:
         if not isinstance(event, Mapping):
             continue
         kind = event.get("event")
+        if kind == "bot":
+            pending.append(_bot_message(event))
+            continue
+        if kind not in ("user", "restart"):
+            continue
+        flush()
         if kind == "restart":
             out.messages.clear()
             out.assessment = None
-        elif kind == "user":
+        else:
             text = str(event.get("text") or "")
             if text:
                 out.messages.append({"who": "user", "text": shown_text(text, event.get("metadata"))})
-        elif kind == "bot":
-            data = event.get("data") if isinstance(event.get("data"), Mapping) else {}
-            msg = message_json(event.get("text"), data.get("buttons") or [], data.get("custom"))
-            if msg["text"] or msg["buttons"] or "assessment" in msg or "select" in msg:
-                out.messages.append(msg)
-            custom = data.get("custom")
-            if isinstance(custom, Mapping) and isinstance(custom.get("assessment"), Mapping):
-                out.assessment = dict(custom["assessment"])
+    flush()
     slots = tracker.get("slots") if isinstance(tracker.get("slots"), Mapping) else {}
     raw = {k: v for k, v in slots.items() if k in FACTS and v is not None}
     try:

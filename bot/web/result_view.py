@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
-from bot.render import STATUS_ORDER, status_label
 from rules import FACTS, default_policies
 from rules.engine import DEFAULT_STEPS
+from rules.vocabulary import STATUSES, status_label, status_rank
 
 # (section id, heading, what it means) — employer measures are what the person can tell an employer.
 SECTIONS: tuple[tuple[str, str, str], ...] = (
@@ -113,15 +113,14 @@ def row_of(result: Mapping[str, Any]) -> ResultRow:
 def result_view(assessment: Mapping[str, Any]) -> dict[str, Any]:
     """{as_of, rules_version, counts, sections: [{id, title, note, counts, groups: [{status, label, rows}]}]}."""
     rows = [row_of(r) for r in assessment.get("results") or [] if isinstance(r, Mapping)]
-    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
-    rows.sort(key=lambda r: rank.get(r.status, len(rank)))
+    rows.sort(key=lambda r: status_rank(r.status))
     sections = []
     for sid, title, note in SECTIONS:
         mine = [r for r in rows if r.section == sid]
         if not mine:
             continue
         groups = []
-        for status in [*STATUS_ORDER, *sorted({r.status for r in mine} - set(STATUS_ORDER))]:
+        for status in [*STATUSES, *sorted({r.status for r in mine} - set(STATUSES))]:
             group = [r.to_dict() for r in mine if r.status == status]
             if group:
                 groups.append({"status": status, "label": status_label(status), "rows": group})

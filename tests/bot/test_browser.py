@@ -135,7 +135,7 @@ def chat_to_assessment(page: Any) -> None:
     page.wait_for_selector(".msg.bot >> text=您是高校毕业生吗？")
     assert page.locator("#quick button").all_inner_texts() == ["是", "不是", "不知道"]
     page.locator("#quick button").first.click()  # 是 → the stand-in answers with an assessment
-    page.wait_for_selector(".msg.note >> text=评估结果已更新")
+    page.wait_for_selector(".msg.note .show-result")
 
 
 def test_result_as_cards_in_two_sections(web_stack: tuple[Stack, sa.Engine], page: Any) -> None:

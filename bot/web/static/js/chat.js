@@ -31,11 +31,12 @@ export class Chat {
   // One bot message of a reply (or of a restored conversation); `last` makes its buttons live.
   showBot(m, error) {
     const cls = error ? "bot error" : "bot";
-    if (m.text) this.bubble(cls, m.text);
     if (m.assessment) {
-      const link = button("查看结果", "link-button", () => this.onShowResult());
+      const link = button("查看结果 · " + this.summaryText(m.assessment), "link-button", () => this.onShowResult());
       link.classList.add("show-result");
-      this.bubble("bot note", this.summaryText(m.assessment), link);
+      this.bubble(cls + " note", m.text, link);
+    } else if (m.text) {
+      this.bubble(cls, m.text);
     }
   }
 

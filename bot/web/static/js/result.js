@@ -100,5 +100,5 @@ export function summaryText(view) {
   if (c.eligible) parts.push("可以申请 " + c.eligible + " 项");
   if (c.needs_confirmation) parts.push("需到窗口确认 " + c.needs_confirmation + " 项");
   if (c.needs_info) parts.push("还需信息 " + c.needs_info + " 项");
-  return "评估结果已更新" + (parts.length ? "：" + parts.join("，") + "。" : "。");
+  return parts.length ? parts.join("，") : "结果已更新";
 }
