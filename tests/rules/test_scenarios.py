@@ -71,3 +71,17 @@ def test_files_without_a_policy_key_still_load(tmp_path: Path) -> None:
     (scenario,) = load_scenarios(path, default_policies(), dt.date(2022, 7, 1))
     assert scenario.expect == {"renren_leye": "needs_info"}
     assert not check(scenario)
+
+
+@pytest.mark.parametrize("policy", default_policies().policies, ids=lambda p: p.id)
+def test_every_measure_is_tested_on_both_sides_of_its_dates(policy) -> None:  # type: ignore[no-untyped-def]
+    mine = [s for s in SCENARIOS if s.file.endswith(f"/{policy.id}.yaml") and policy.id in s.expect]
+    day_before = policy.effective_from - dt.timedelta(days=1)
+    assert any(s.as_of == day_before and s.expect[policy.id] == "not_eligible" for s in mine), "the day before"
+    assert any(s.as_of == policy.effective_from and s.expect[policy.id] != "not_eligible" for s in mine), (
+        "the first day"
+    )
+    if policy.effective_until is not None:
+        last, after = policy.effective_until, policy.effective_until + dt.timedelta(days=1)
+        assert any(s.as_of == last and s.expect[policy.id] not in ("expired", "not_eligible") for s in mine), "last day"
+        assert any(s.as_of == after and s.expect[policy.id] == "expired" for s in mine), "the day after the end"

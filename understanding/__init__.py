@@ -1,0 +1,1 @@
+"""Understanding what people write: which measures a question is about, before any dialogue decides."""
