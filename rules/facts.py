@@ -1,4 +1,4 @@
-"""The facts the bot may know about a person (CONTRACT.md section 1), their types and Chinese labels."""
+"""The facts the bot may know about a person (docs/interfaces.md section 1), their types and Chinese labels."""
 
 from __future__ import annotations
 
