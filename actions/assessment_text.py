@@ -5,18 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rules import FACTS, Assessment
-from rules.cli import STATUS_HEADINGS
 from rules.engine import Result
+from rules.vocabulary import OPINION, STATUS_LABELS, chinese_date
 
-OPINION = "《关于做好本市当前和今后一个时期稳就业工作的意见》（沪府规〔2022〕6号）"
 # more undecided measures than this (e.g. after 先看结果 early on) are listed in one line, not one each
 DETAILED_NEEDS_INFO_MAX = 6
 ASK_MORE = "想了解某一项，可以直接问我，比如“什么是公益性岗位”；说“重新开始”会清除您刚才告诉我的信息。"
-
-
-def _date(assessment: Assessment) -> str:
-    d = assessment.as_of
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _one_line(group: Sequence[Result]) -> str:
@@ -24,8 +18,8 @@ def _one_line(group: Sequence[Result]) -> str:
 
 
 def render(assessment: Assessment, skipped: Sequence[str] = ()) -> str:
-    lines = [f"根据您提供的信息，按{OPINION}（评估日期：{_date(assessment)}）："]
-    for status, heading in STATUS_HEADINGS.items():
+    lines = [f"根据您提供的信息，按{OPINION}（评估日期：{chinese_date(assessment.as_of)}）："]
+    for status, heading in STATUS_LABELS.items():
         group = [r for r in assessment.results if r.status == status]
         if not group:
             continue

@@ -10,7 +10,8 @@ import datetime as dt
 import logging
 import os
 
-SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no DST in China
+from rules.vocabulary import parse_iso_date, shanghai_today
+
 AS_OF_ENV = "ASSISTANT_AS_OF"
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ def today() -> dt.date:
     pinned = os.environ.get(AS_OF_ENV, "").strip()
     if pinned:
         try:
-            return dt.date.fromisoformat(pinned)
+            return parse_iso_date(pinned)
         except ValueError:
             log.warning("ignoring %s=%r: not a YYYY-MM-DD date", AS_OF_ENV, pinned)
-    return dt.datetime.now(SHANGHAI).date()
+    return shanghai_today()

@@ -15,8 +15,8 @@ from actions import clock
 from actions.slots import POLICY
 from actions.validation import known_facts
 from rules import Policy, conditions, default_policies
-from rules.cli import STATUS_HEADINGS
 from rules.engine import status_of
+from rules.vocabulary import chinese_date, status_label
 
 EXAMPLES = "公益性岗位、失业保险金、就业见习、就业困难人员补贴、创业扶持"
 
@@ -40,8 +40,7 @@ def explain(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> str:
         lines.append("适用条件：")
         lines.extend(conditions.describe(policy.eligible_when, params))
     if policy.effective_until is not None:
-        until = policy.effective_until
-        lines.append(f"有效期：至{until.year}年{until.month}月{until.day}日（原文：“{policy.until_quote}”）。")
+        lines.append(f"有效期：至{chinese_date(policy.effective_until)}（原文：“{policy.until_quote}”）。")
     lines.append("原文：" + "".join(f"“{q}”" for q in policy.quotes))
     steps = policy.next_steps.get(policy.on_match) or ()
     if steps:
@@ -50,7 +49,7 @@ def explain(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> str:
         status, _ = status_of(policy, facts, as_of)
         explanation = policy.explanations.get(status)
         if explanation:
-            lines.append(f"按您目前告诉我的情况（{STATUS_HEADINGS[status]}）：{explanation}")
+            lines.append(f"按您目前告诉我的情况（{status_label(status)}）：{explanation}")
     return "\n".join(lines)
 
 

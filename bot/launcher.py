@@ -2,8 +2,9 @@
 
 Applies the case-log migrations, trains the Rasa model if it is missing or older than its sources,
 starts the action server, the Rasa server, the case-log drain, the staff web app and (with
-TELEGRAM_BOT_TOKEN) the Telegram bot, waits until each is healthy, and on Ctrl-C / SIGTERM stops
-them all (each in its own process group, so nothing is left behind).
+TELEGRAM_BOT_TOKEN) the Telegram bot, waits until each is healthy, then keeps them running (a component
+that dies is restarted with back-off while the others keep serving; see bot/supervisor.py), and on
+Ctrl-C / SIGTERM stops them all (each in its own process group, so nothing is left behind).
 
 `Stack` is the reusable part: tests start the system on free ports in a temporary var folder.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from bot.processes import Child, StackError, run_step
+from bot.supervisor import ComponentFailed, RestartPolicy, Supervisor, SupervisorThread
 
 REPO = Path(__file__).resolve().parent.parent
 APP_PY = REPO / ".venv" / "bin" / "python"
@@ -130,6 +132,7 @@ class Stack:
         self.rasa_timeout = rasa_timeout
         self.children: list[Child] = []
         self._out = out or sys.stdout
+        self._supervisor_thread: SupervisorThread | None = None
 
     # ------------------------------------------------------------------ config
     @property
@@ -210,10 +213,10 @@ class Stack:
         self.say("· Rasa 模型训练完成")
 
     def _spawn(self, name: str, argv: list[str], health: str | None, timeout: float) -> Child:
-        child = Child(name, argv, self.log_dir / f"{name}.log", health)
+        child = Child(name, argv, self.log_dir / f"{name}.log", health, start_timeout=timeout)
         self.children.append(child)
         child.start(self.repo, self.env())
-        child.wait_healthy(timeout)
+        child.wait_healthy()
         self.say(f"· {name} 已启动 (pid {child.pid})")
         return child
 
@@ -278,7 +281,25 @@ class Stack:
     def dead(self) -> list[Child]:
         return [c for c in self.children if not c.alive()]
 
+    def child(self, name: str) -> Child:
+        return next(c for c in self.children if c.name == name)
+
+    def restart_child(self, child: Child) -> None:
+        child.start(self.repo, self.env())
+
+    def supervisor(self, policy: RestartPolicy | None = None) -> Supervisor:
+        return Supervisor(self.children, self.restart_child, policy=policy, say=self.say)
+
+    def supervise(self, policy: RestartPolicy | None = None) -> SupervisorThread:
+        """Keep the started components running from a background thread (until stop())."""
+        self._supervisor_thread = SupervisorThread(self.supervisor(policy))
+        self._supervisor_thread.start()
+        return self._supervisor_thread
+
     def stop(self) -> None:
+        if self._supervisor_thread is not None:
+            self._supervisor_thread.stop()
+            self._supervisor_thread = None
         for child in reversed(self.children):
             child.stop()
         self.children.clear()
@@ -330,6 +351,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--web-port", type=int, default=8000)
     p.add_argument("--no-train", action="store_true", help="never train; use the newest model in models/")
     p.add_argument("--rasa-url", help="use a Rasa server already running at this URL (no actions/rasa started)")
+    p.add_argument(
+        "--max-restarts",
+        type=int,
+        default=RestartPolicy.max_failures,
+        help="stop everything when one component fails this often within 10 minutes (default %(default)s)",
+    )
+    p.add_argument("--restart-delay", type=float, default=RestartPolicy.first_delay, help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
@@ -348,16 +376,15 @@ def main(argv: list[str] | None = None) -> int:
             raise StackError(f"no Rasa environment at {RASA_BIN.parent.parent} (see docs/TEAM-NOTES.md)")
         stack.start()
         stack.say(stack.banner())
+        supervisor = stack.supervisor(RestartPolicy(first_delay=args.restart_delay, max_failures=args.max_restarts))
         while True:
-            dead = stack.dead()
-            if dead:
-                names = ", ".join(f"{c.name} (exit {c.proc.returncode if c.proc else '?'})" for c in dead)
-                stack.say(f"服务意外退出：{names}；日志见 {stack.log_dir}/。正在停止其余服务。")
-                code = 1
-                break
-            time.sleep(1)
+            supervisor.tick()
+            time.sleep(0.5)
     except (KeyboardInterrupt, _Stop):
         stack.say("\n正在停止…")
+    except ComponentFailed as exc:
+        stack.say(f"服务无法恢复：{exc}\n日志见 {stack.log_dir}/。正在停止其余服务。")
+        code = 1
     except StackError as exc:
         stack.say(f"启动失败：{exc}")
         code = 1

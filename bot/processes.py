@@ -41,6 +41,7 @@ class Child:
     argv: Sequence[str]
     log_path: Path
     health_url: str | None = None
+    start_timeout: float = 60.0  # seconds to become healthy (also after a restart by the supervisor)
     proc: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = field(default=None, repr=False)
 
@@ -64,7 +65,8 @@ class Child:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def wait_healthy(self, timeout: float) -> None:
+    def wait_healthy(self, timeout: float | None = None) -> None:
+        timeout = self.start_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.alive():

@@ -5,21 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rules.cli import STATUS_HEADINGS
-
-# Table order: what a person can act on first.
-STATUS_ORDER = ["eligible", "needs_confirmation", "needs_info", "not_eligible", "expired"]
-STATUS_CSS = {
-    "eligible": "ok",
-    "needs_confirmation": "confirm",
-    "needs_info": "info",
-    "not_eligible": "no",
-    "expired": "expired",
-}
-
-
-def status_label(status: str) -> str:
-    return STATUS_HEADINGS.get(status, status)
+from rules.vocabulary import ACTIONABLE, OPINION_NUMBER, status_label, status_rank
 
 
 @dataclass(frozen=True)
@@ -30,8 +16,9 @@ class Row:
     title: str
     article: str
     next_step: str
+    actionable: bool  # one of the statuses a chat shows first (the widget hides the others by default)
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str | bool]:
         return self.__dict__.copy()
 
 
@@ -53,18 +40,17 @@ def rows(assessment: dict[str, Any], include: set[str] | None = None) -> list[Ro
                 title=str(r.get("title") or r.get("policy_id", "")),
                 article=str(r.get("article", "")),
                 next_step=str(steps[0]) if steps else "",
+                actionable=status in ACTIONABLE,
             )
         )
-    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
-    out.sort(key=lambda row: rank.get(row.status, len(rank)))
+    out.sort(key=lambda row: status_rank(row.status))
     return out
 
 
 def assessment_text(assessment: dict[str, Any], max_len: int = 3800) -> str:
     """A compact Chinese summary for chat channels: what applies, what needs confirming or more info."""
-    lines = ["评估结果（依据沪府规〔2022〕6号）："]
-    shown = ("eligible", "needs_confirmation", "needs_info")
-    for status in shown:
+    lines = [f"评估结果（依据{OPINION_NUMBER}）："]
+    for status in ACTIONABLE:
         group = rows(assessment, {status})
         if not group:
             continue
@@ -73,7 +59,7 @@ def assessment_text(assessment: dict[str, Any], max_len: int = 3800) -> str:
             lines.append(f"• {row.title}（《意见》{row.article}）")
             if row.next_step and status != "needs_info":
                 lines.append(f"  → {row.next_step}")
-    rest = len(rows(assessment, {"not_eligible", "expired"}))
+    rest = len([r for r in rows(assessment) if r.status not in ACTIONABLE])
     if rest:
         lines.append(f"\n另有{rest}项暂不符合或已到期。")
     if len(lines) == 1:

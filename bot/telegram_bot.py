@@ -37,10 +37,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.display import Shown, exchange
 from bot.identity import load_salt, sender_id
-from bot.rasa_client import UNAVAILABLE_TEXT, BotMessage, RasaClient, RasaUnavailable
+from bot.rasa_client import UNAVAILABLE_TEXT, RasaClient
 from bot.ratelimit import RateLimiter
-from bot.render import assessment_text
+from rules.vocabulary import OPINION
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,8 @@ MAX_TEXT = 4000
 CALLBACK_LIMIT = 64
 
 WELCOME_TEXT = (
-    "您好！我是上海稳就业政策助手，可以根据您的情况，告诉您《关于进一步做好稳就业工作的若干意见》"
-    "（沪府规〔2022〕6号）里哪些措施适用于您。\n直接用中文描述您的情况即可，例如：“我去年毕业，还没找到工作”。"
+    f"您好！我是上海稳就业政策助手，可以根据您的情况，告诉您{OPINION}"
+    "里哪些措施适用于您。\n直接用中文描述您的情况即可，例如：“我去年毕业，还没找到工作”。"
 )
 HELP_TEXT = (
     "使用说明：\n"
@@ -130,24 +131,13 @@ class ButtonStore:
         return None
 
 
-def keyboard(message: BotMessage, store: ButtonStore, per_row: int = 3) -> InlineKeyboardMarkup | None:
-    if not message.buttons:
+def keyboard(shown: Shown, store: ButtonStore, per_row: int = 3) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a message (a reply kind drawn differently branches here on `shown.kind`)."""
+    if not shown.buttons:
         return None
-    buttons = [InlineKeyboardButton(b.title[:64], callback_data=store.encode(b.payload)) for b in message.buttons]
+    buttons = [InlineKeyboardButton(b.title[:64], callback_data=store.encode(b.payload)) for b in shown.buttons]
     width = per_row if all(len(b.text) <= 6 for b in buttons) else 1
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
-
-
-def message_text(message: BotMessage, render_assessment: bool = True) -> str | None:
-    """The text to send; an assessment payload is rendered only when the reply carried no text
-    (Rasa sends an action's text and its custom payload as two messages of one reply)."""
-    if message.text:
-        return message.text
-    if message.assessment is not None and render_assessment:
-        return assessment_text(message.assessment)
-    if message.buttons:
-        return "请选择："
-    return None
 
 
 def chunks(text: str, size: int = MAX_TEXT) -> list[str]:
@@ -194,23 +184,16 @@ class ChatBridge:
         async with lock:
             with contextlib.suppress(Exception):
                 await context.bot.send_chat_action(chat.id, "typing")
-            try:
-                replies = await self.rasa.send(sender, text, {"channel": CHANNEL})
-            except RasaUnavailable:
-                await context.bot.send_message(chat.id, UNAVAILABLE_TEXT)
-                return
-            if not replies:
-                await context.bot.send_message(chat.id, "抱歉，我没能理解，请换个说法再试试，或输入 /help 查看说明。")
-                return
-            reply_has_text = any(r.text for r in replies)
-            for reply in replies:
-                text_out = message_text(reply, render_assessment=not reply_has_text)
-                if text_out is None:
-                    continue
-                parts = chunks(text_out)
-                for i, part in enumerate(parts):
-                    markup = keyboard(reply, self.store) if i == len(parts) - 1 else None
-                    await context.bot.send_message(chat.id, part, reply_markup=markup)
+            result = await exchange(self.rasa, sender, text, CHANNEL)
+            for shown in result.shown:
+                await self.show(context, chat.id, shown)
+
+    async def show(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, shown: Shown) -> None:
+        """One message: its text in pieces Telegram accepts, the keyboard under the last piece."""
+        parts = chunks(shown.text)
+        for i, part in enumerate(parts):
+            markup = keyboard(shown, self.store) if i == len(parts) - 1 else None
+            await context.bot.send_message(chat_id, part, reply_markup=markup)
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat is None:

@@ -13,25 +13,22 @@ import sys
 import uuid
 from typing import TextIO
 
+from bot.display import Shown, exchange
 from bot.identity import load_salt, sender_id
-from bot.rasa_client import UNAVAILABLE_TEXT, BotMessage, Button, RasaClient, RasaUnavailable, rasa_url_from_env
-from bot.render import assessment_text
+from bot.rasa_client import Button, RasaClient, rasa_url_from_env
 
 CHANNEL = "terminal"
 PROMPT = "您："
 HELLO = "稳就业政策助手（终端）。直接输入您的情况或问题；有按钮时输入编号回答；/restart 重新开始，/exit 退出。"
 
 
-def show(messages: list[BotMessage], out: TextIO) -> list[Button]:
-    """Print the bot's messages; return the buttons of the last message that has any."""
+def show(shown: list[Shown], out: TextIO) -> list[Button]:
+    """Print what the bot said; return the buttons of the last message that has any."""
     buttons: list[Button] = []
-    for message in messages:
-        if message.text:
-            out.write(f"助手：{message.text}\n")
-        elif message.assessment:
-            out.write(f"助手：{assessment_text(message.assessment)}\n")
+    for message in shown:
+        out.write(f"助手：{message.text}\n")
         if message.buttons:
-            buttons = message.buttons
+            buttons = list(message.buttons)
             out.write("      " + "  ".join(f"[{i}] {b.title}" for i, b in enumerate(buttons, 1)) + "\n")
     return buttons
 
@@ -58,12 +55,10 @@ async def chat(client: RasaClient, sender: str, lines: TextIO, out: TextIO) -> N
             continue
         if line in ("/exit", "/quit"):
             return
-        try:
-            replies = await client.send(sender, outgoing(line, buttons), metadata={"channel": CHANNEL})
-        except RasaUnavailable:
-            out.write(f"助手：{UNAVAILABLE_TEXT}（您刚才的话没有送达，可以稍后再发一次。）\n")
-            continue
-        buttons = show(replies, out)
+        result = await exchange(client, sender, outgoing(line, buttons), CHANNEL)
+        shown_buttons = show(result.shown, out)
+        if not result.unavailable:  # the buttons on screen still answer the question that is still open
+            buttons = shown_buttons
 
 
 def main(argv: list[str] | None = None) -> int:

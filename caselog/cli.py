@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from caselog.errors import BadInput, CaselogError, CaseNotFound, DatabaseUnavailable
+from rules.vocabulary import date_argument, local_time
 
 PROG = "caselog"
 STAFF_PASSWORD_ENV = "CASELOG_STAFF_PASSWORD"
@@ -32,13 +33,6 @@ STAFF_PASSWORD_ENV = "CASELOG_STAFF_PASSWORD"
 class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{PROG}: error: {message} (see `{self.prog} --help`)\n")
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _non_negative(text: str) -> int:
@@ -52,8 +46,8 @@ def _non_negative(text: str) -> int:
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--since", type=_date, help="cases started on or after this date (YYYY-MM-DD, UTC)")
-    p.add_argument("--until", type=_date, help="cases started on or before this date (YYYY-MM-DD, UTC)")
+    p.add_argument("--since", type=date_argument, help="cases started on or after this day (YYYY-MM-DD, Shanghai)")
+    p.add_argument("--until", type=date_argument, help="cases started on or before this day (YYYY-MM-DD, Shanghai)")
     p.add_argument("--channel", help="e.g. rest, telegram, web")
     p.add_argument("--measure", help="a measure id (policy_id) some assessment of the case covered")
     p.add_argument("--status", help="with --measure: that measure's status; alone: any measure's status")
@@ -80,8 +74,8 @@ def build_parser() -> OneLineParser:
     p.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
 
     p = sub.add_parser("counts", help="assessment results per day/week/month, measure and status")
-    p.add_argument("--since", type=_date)
-    p.add_argument("--until", type=_date)
+    p.add_argument("--since", type=date_argument)
+    p.add_argument("--until", type=date_argument)
     p.add_argument("--bucket", choices=("day", "week", "month"), default="day")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -90,11 +84,11 @@ def build_parser() -> OneLineParser:
     p.add_argument("--dry-run", action="store_true", help="only count them")
 
     p = sub.add_parser("replay", help="re-assess logged facts under the current rules; report changed outcomes")
-    p.add_argument("--as-of", type=_date, help="assessment date for the replay (default: each logged as_of)")
+    p.add_argument("--as-of", type=date_argument, help="assessment date for the replay (default: each logged as_of)")
     p.add_argument("--policies", type=Path, help="a policy folder to replay against (default: the shipped rules)")
     p.add_argument("--measure", help="report only this measure id")
-    p.add_argument("--since", type=_date)
-    p.add_argument("--until", type=_date)
+    p.add_argument("--since", type=date_argument)
+    p.add_argument("--until", type=date_argument)
     p.add_argument("--channel")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--fail-on-change", action="store_true", help="exit 1 when some outcome changed")
@@ -151,7 +145,8 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _ts(value: dt.datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+    """A stored (UTC) moment as Shanghai wall-clock time, the time the filters' days are cut by."""
+    return local_time(value, seconds=True) or "-"
 
 
 # ---------------------------------------------------------------- commands
@@ -167,6 +162,8 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
         json.dump([c.to_dict() for c in cases], out, ensure_ascii=False, indent=2)
         out.write("\n")
         return 0
+    if cases:
+        out.write(f"{'id':>6}  {'started (Shanghai)':<19}  channel\n")
     for c in cases:
         eligible = [p for p, s in c.latest_statuses.items() if s == "eligible"]
         out.write(

@@ -22,6 +22,7 @@ from caselog.models import Assessment, AssessmentResult, Case, Turn
 from caselog.privacy import mask_text
 from caselog.spool import Record
 from rules import FACTS
+from rules.vocabulary import parse_iso_date
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def parse_assessment(raw: Any) -> tuple[dt.date, str, list[tuple[str, str]]] | N
     if not isinstance(raw, Mapping):
         return None
     try:
-        as_of = dt.date.fromisoformat(str(raw["as_of"]))
+        as_of = parse_iso_date(raw["as_of"])
         version = str(raw.get("rules_version") or "")[:64]
         results = [(str(r["policy_id"])[:64], str(r["status"])[:32]) for r in raw["results"]]
     except (KeyError, TypeError, ValueError):

@@ -18,6 +18,7 @@ from caselog.errors import BadInput, CaseNotFound
 from caselog.models import Assessment, AssessmentResult, Case, StaffNote, StaffUser, Turn, utcnow
 from caselog.passwords import MIN_PASSWORD_LENGTH, burn_time, hash_password, verify_password
 from caselog.privacy import mask_text
+from rules.vocabulary import SHANGHAI, day_end, day_start, parse_iso_date
 
 BUCKETS = ("day", "week", "month")
 
@@ -50,13 +51,26 @@ class CaseSummary:
 
 
 def _as_datetime(value: dt.date | dt.datetime | None, *, end: bool = False) -> dt.datetime | None:
-    """A date bound means the whole day: since=D from D 00:00, until=D up to D+1 00:00 (UTC)."""
+    """A date bound means the whole Shanghai day: since=D from D 00:00, until=D up to D+1 00:00 (UTC+8).
+
+    A datetime is taken as it is (naive means UTC)."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    day = value + dt.timedelta(days=1) if end else value
-    return dt.datetime.combine(day, dt.time(), dt.UTC)
+    return day_end(value) if end else day_start(value)
+
+
+def time_window(
+    column: sa.ColumnElement[dt.datetime], since: dt.date | dt.datetime | None, until: dt.date | dt.datetime | None
+) -> list[sa.ColumnElement[bool]]:
+    """The conditions that keep `column` within [since, until] (dates inclusive, as Shanghai days)."""
+    conds = []
+    if since is not None:
+        conds.append(column >= _as_datetime(since))
+    if until is not None:
+        conds.append(column < _as_datetime(until, end=True))
+    return conds
 
 
 def _case_filter(
@@ -68,11 +82,7 @@ def _case_filter(
     policy_id: str | None,
     status: str | None,
 ) -> sa.Select[Any]:
-    start, stop = _as_datetime(since), _as_datetime(until, end=True)
-    if start is not None:
-        stmt = stmt.where(Case.started_at >= start)
-    if stop is not None:
-        stmt = stmt.where(Case.started_at < stop)
+    stmt = stmt.where(*time_window(Case.started_at, since, until))
     if channel:
         stmt = stmt.where(Case.channel == channel)
     if policy_id or status:
@@ -236,10 +246,12 @@ def add_note(session: Session, case_id: int, author: str, text: str) -> StaffNot
     return note
 
 
-def _day_expr(session: Session) -> sa.ColumnElement[Any]:
+def _shanghai_day(session: Session, column: sa.ColumnElement[dt.datetime]) -> sa.ColumnElement[Any]:
+    """The Shanghai date of a UTC column (stored without zone on every backend; Shanghai is UTC+8 all year)."""
+    hours = int(SHANGHAI.utcoffset(None).total_seconds() // 3600)
     if session.get_bind().dialect.name == "sqlite":
-        return sa.func.date(Assessment.ts)
-    return sa.cast(Assessment.ts, sa.Date)
+        return sa.func.date(column, f"+{hours} hours")
+    return sa.cast(column + sa.literal_column(f"INTERVAL '{hours} hours'"), sa.Date)
 
 
 def _bucket_start(day: dt.date, bucket: str) -> dt.date:
@@ -256,25 +268,21 @@ def counts_per_measure_and_status(
     until: dt.date | dt.datetime | None = None,
     bucket: str = "day",
 ) -> list[dict[str, Any]]:
-    """Assessment results counted per time bucket (UTC day, ISO week from Monday, month), measure and status.
+    """Assessment results counted per time bucket (Shanghai day, ISO week from Monday, month), measure and status.
 
     Rows: {"bucket": date, "policy_id": str, "status": str, "count": int}, sorted by bucket, measure, status."""
     if bucket not in BUCKETS:
         raise BadInput(f"bucket must be one of {', '.join(BUCKETS)}, not {bucket!r}")
-    day = _day_expr(session).label("day")
+    day = _shanghai_day(session, Assessment.ts).label("day")
     stmt = (
         sa.select(day, AssessmentResult.policy_id, AssessmentResult.status, sa.func.count(AssessmentResult.id))
         .join(Assessment, AssessmentResult.assessment_id == Assessment.id)
         .group_by(day, AssessmentResult.policy_id, AssessmentResult.status)
     )
-    start, stop = _as_datetime(since), _as_datetime(until, end=True)
-    if start is not None:
-        stmt = stmt.where(Assessment.ts >= start)
-    if stop is not None:
-        stmt = stmt.where(Assessment.ts < stop)
+    stmt = stmt.where(*time_window(Assessment.ts, since, until))
     totals: dict[tuple[dt.date, str, str], int] = defaultdict(int)
     for raw_day, policy_id, status, count in session.execute(stmt):
-        d = raw_day if isinstance(raw_day, dt.date) else dt.date.fromisoformat(str(raw_day))
+        d = parse_iso_date(raw_day)
         totals[(_bucket_start(d, bucket), policy_id, status)] += int(count)
     return [{"bucket": b, "policy_id": p, "status": s, "count": n} for (b, p, s), n in sorted(totals.items())]
 

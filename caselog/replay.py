@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import rules
 from caselog.models import Assessment, Case
+from caselog.queries import time_window
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,7 @@ def replay(
     policies = policies or rules.default_policies()
     report = ReplayReport(rules_version=policies.version)
     stmt = sa.select(Assessment).options(selectinload(Assessment.results)).order_by(Assessment.id)
-    if since is not None:
-        stmt = stmt.where(Assessment.ts >= dt.datetime.combine(since, dt.time(), dt.UTC))
-    if until is not None:
-        stmt = stmt.where(Assessment.ts < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC))
+    stmt = stmt.where(*time_window(Assessment.ts, since, until))
     if channel:
         stmt = stmt.join(Case, Case.id == Assessment.case_id).where(Case.channel == channel)
     for assessment in session.scalars(stmt).yield_per(200):

@@ -3,23 +3,31 @@
 Its name stays "rest", so the URL stays `POST /webhooks/rest/webhook` (CONTRACT section 4).
 The message text is masked (身份证号, mobile and bank card numbers) before Rasa's NLU, tracker
 store, logs or event broker see it. An optional `"metadata"` object in the request body (e.g.
-`{"channel": "telegram"}`) is passed on with the message, its strings masked too.
+`{"channel": "telegram"}`) is passed on with the message, its strings masked too. A turn that fails
+(action server, lock store or tracker store unavailable) answers 稍后再试 (rasa_ext/turn_guard.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint
 from sanic.request import Request
 
 from caselog.privacy import mask_text, mask_value
+from rasa_ext.turn_guard import guard
 
 
 class MaskedRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        return super().blueprint(guard(on_new_message))  # a failed turn says 稍后再试, never nothing
 
     def _extract_message(self, req: Request) -> str | None:
         text = super()._extract_message(req)

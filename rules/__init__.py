@@ -3,8 +3,9 @@
 from rules.engine import Assessment, Result, assess
 from rules.errors import FactError, PolicyFileError, RulesError, ScenarioFileError
 from rules.facts import FACTS, validate_facts
-from rules.policy import STATUSES, Policy, PolicySet, default_policies, load_policies
+from rules.policy import Policy, PolicySet, default_policies, load_policies
 from rules.questions import next_questions, rank_questions
+from rules.vocabulary import STATUSES
 
 __all__ = [
     "FACTS",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -14,14 +13,9 @@ from rules.engine import Assessment, assess
 from rules.errors import RulesError
 from rules.policy import PolicySet, default_policies
 from rules.scenarios import SCENARIO_DIR, check, collect
+from rules.vocabulary import OPINION_NUMBER, STATUS_LABELS, date_argument, shanghai_today, status_label
 
-STATUS_HEADINGS = {
-    "eligible": "可以申请",
-    "needs_confirmation": "需要到窗口确认",
-    "needs_info": "还需要的信息",
-    "not_eligible": "暂不符合",
-    "expired": "已到期",
-}
+STATUS_HEADINGS = STATUS_LABELS  # the old name, kept for code outside the repository
 
 
 class UsageError(Exception):
@@ -33,16 +27,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"bad date {text!r}, use YYYY-MM-DD") from None
-
-
 def render_text(assessment: Assessment) -> str:
     lines = [f"评估日期：{assessment.as_of.isoformat()}　规则版本：{assessment.rules_version}"]
-    for status, heading in STATUS_HEADINGS.items():
+    for status, heading in STATUS_LABELS.items():
         group = [r for r in assessment.results if r.status == status]
         if not group:
             continue
@@ -69,7 +56,7 @@ def _read_facts(source: str) -> object:
 
 def cmd_assess(args: argparse.Namespace, policies: PolicySet) -> int:
     facts = _read_facts(args.facts)
-    result = assess(facts, args.as_of or dt.date.today(), policies)  # type: ignore[arg-type]
+    result = assess(facts, args.as_of or shanghai_today(), policies)  # type: ignore[arg-type]
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -79,7 +66,7 @@ def cmd_assess(args: argparse.Namespace, policies: PolicySet) -> int:
 
 def cmd_test(args: argparse.Namespace, policies: PolicySet) -> int:
     paths = [Path(p) for p in args.paths] or [SCENARIO_DIR]
-    scenarios = collect(paths, policies, args.as_of or dt.date.today())
+    scenarios = collect(paths, policies, args.as_of or shanghai_today())
     passed = failed = 0
     for scenario in scenarios:
         failures = check(scenario, policies)
@@ -97,7 +84,7 @@ def cmd_show(args: argparse.Namespace, policies: PolicySet) -> int:
     policy = policies.get(args.id)
     if policy is None:
         raise UsageError(f"unknown policy id '{args.id}' (see: python -m rules list)")
-    as_of = args.as_of or dt.date.today()
+    as_of = args.as_of or shanghai_today()
 
     params = policy.lookup(as_of)
     until = f"至 {policy.effective_until.isoformat()}" if policy.effective_until else "（未设截止日期）"
@@ -106,7 +93,7 @@ def cmd_show(args: argparse.Namespace, policies: PolicySet) -> int:
         f"类别：{policy.kind}　条款：《意见》{policy.article}",
         f"有效期：{policy.effective_from.isoformat()} 起 {until}",
         "原文：",
-        *(f"  “{q}”" for q in policy.quotes),
+        *(f"  “{q}”" for q in policy.shown_quotes),
         f"责任单位：{'、'.join(policy.responsible_units)}",
         "适用条件：",
     ]
@@ -114,13 +101,24 @@ def cmd_show(args: argparse.Namespace, policies: PolicySet) -> int:
         out.append("  - 原文未对个人设定条件")
     else:
         out.extend("  " + line for line in conditions.describe(policy.eligible_when, params))
-    verdict = "可以申请" if policy.on_match == "eligible" else f"需要到窗口确认（{policy.confirm_with}）"
+    confirm = f"{status_label('needs_confirmation')}（{policy.confirm_with}）"
+    verdict = status_label("eligible") if policy.on_match == "eligible" else confirm
     out.append(f"满足条件时：{verdict}")
     if policy.confirm_when is not None:
-        out.append(f"否则，若满足以下条件，需要到窗口确认（{policy.confirm_with}）：")
+        out.append(f"否则，若满足以下条件，{confirm}：")
         out.extend("  " + line for line in conditions.describe(policy.confirm_when, params))
     for p in policy.parameters.values():
-        out.append(f"参数 {p.name}（{p.description}）：{p.at(as_of)}，依据《意见》{p.article}“{p.quote}”")
+        current = p.value_at(as_of)
+        out.append(f"参数 {p.name}（{p.description}）：")
+        for dated in p.values:
+            ref = dated.reference
+            mark = "（评估日期适用）" if dated is current else ""
+            basis = f"依据{ref.cited_as}{ref.article}“{ref.shown_quote}”"
+            out.append(f"  自{dated.start.isoformat()}起 {dated.value}{mark}，{basis}")
+    if policy.readings:
+        out.append("解读（原文未写明之处怎样读）：")
+        for reading in policy.readings:
+            out.append(f"  - {reading.text}（依据：“{reading.shown_quote}”）")
     out.append(f"政策文件：{policy.path}")
     print("\n".join(out))
     return 0
@@ -134,18 +132,18 @@ def cmd_list(args: argparse.Namespace, policies: PolicySet) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m rules", description="沪府规〔2022〕6号 eligibility engine")
+    parser = _Parser(prog="python -m rules", description=f"{OPINION_NUMBER} eligibility engine")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     a = sub.add_parser("assess", help="assess one person's facts")
     a.add_argument("--facts", required=True, help="JSON file of facts, or - for stdin")
-    a.add_argument("--as-of", type=_date, help="evaluation date YYYY-MM-DD (default: today)")
+    a.add_argument("--as-of", type=date_argument, help="evaluation date YYYY-MM-DD (default: today in Shanghai)")
     a.add_argument("--format", choices=("json", "text"), default="json")
     t = sub.add_parser("test", help="run scenario files")
     t.add_argument("paths", nargs="*", help="scenario files or folders (default: rules/scenarios)")
-    t.add_argument("--as-of", type=_date, help="date for scenarios that give none (default: today)")
+    t.add_argument("--as-of", type=date_argument, help="date for scenarios that give none (default: today)")
     s = sub.add_parser("show", help="show one measure: article, quote, conditions")
     s.add_argument("id")
-    s.add_argument("--as-of", type=_date)
+    s.add_argument("--as-of", type=date_argument)
     sub.add_parser("list", help="list all measures")
     return parser
 

@@ -9,9 +9,8 @@ from typing import Any
 
 from rules.conditions import Evaluation, evaluate
 from rules.facts import FACTS, validate_facts
-from rules.policy import OPINION_IN_FORCE, Policy, PolicySet, default_policies
-
-COMMUNITY_STATION = "街道社区就业服务站"
+from rules.policy import Policy, PolicySet, default_policies
+from rules.vocabulary import chinese_date
 
 DEFAULT_STEPS: dict[str, tuple[str, ...]] = {
     "needs_info": ("回答上面还需要的问题，或带上身份证到就近的街道社区就业服务站当面咨询。",),
@@ -63,13 +62,9 @@ class Assessment:
         return {r.policy_id: r for r in self.results}
 
 
-def _fmt(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def status_of(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> tuple[str, Evaluation | None]:
     """The status alone, with the evaluation that decided it (None for date-only outcomes)."""
-    if as_of < max(policy.effective_from, OPINION_IN_FORCE):
+    if as_of < policy.effective_from:
         return "not_eligible", None
     if policy.effective_until is not None and as_of > policy.effective_until:
         return "expired", None
@@ -100,12 +95,16 @@ def assess_policy(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> R
     reasons: list[str] = []
     missing: tuple[str, ...] = ()
     if ev is None and status == "not_eligible":
-        reasons.append(f"{cite}：本意见自{_fmt(OPINION_IN_FORCE)}起施行，评估日期{_fmt(as_of)}尚在施行之前。")
+        reasons.append(
+            f"{cite}：该措施自{chinese_date(policy.effective_from)}起施行（{policy.start_basis}），"
+            f"评估日期{chinese_date(as_of)}尚在施行之前。"
+        )
     elif status == "expired":
         assert policy.effective_until is not None
         reasons.append(f"{cite}：{policy.explanations['expired']}")
         reasons.append(
-            f"该措施适用至{_fmt(policy.effective_until)}（原文：“{policy.until_quote}”），评估日期为{_fmt(as_of)}。"
+            f"该措施适用至{chinese_date(policy.effective_until)}（原文：“{policy.shown_until_quote}”），"
+            f"评估日期为{chinese_date(as_of)}。"
         )
     else:
         assert ev is not None
@@ -129,7 +128,7 @@ def assess_policy(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> R
         reasons=tuple(reasons),
         missing_facts=missing,
         next_steps=tuple(steps),
-        quote=policy.quotes[0],
+        quote=policy.shown_quotes[0],
     )
 
 
@@ -143,6 +142,7 @@ def assess(
     """Assess a person's facts against every measure on the date `as_of` (never the clock)."""
     if not isinstance(as_of, dt.date):
         raise TypeError("as_of must be a datetime.date")
-    policies = policies or default_policies()
+    if policies is None:  # an empty PolicySet is falsy but is still the set to use
+        policies = default_policies()
     clean = dict(facts) if validated else validate_facts(facts)
     return Assessment(as_of, policies.version, tuple(assess_policy(p, clean, as_of) for p in policies))

@@ -13,7 +13,8 @@ import yaml
 from rules.engine import assess
 from rules.errors import FactError, ScenarioFileError
 from rules.facts import validate_facts
-from rules.policy import STATUSES, PolicySet, default_policies
+from rules.policy import PolicySet, default_policies
+from rules.vocabulary import STATUSES, parse_iso_date
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
@@ -44,16 +45,18 @@ class Failure:
 
 
 def _as_date(value: Any, where: str, path: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ScenarioFileError(path, f"{where}: bad as_of {value!r} (use YYYY-MM-DD)") from None
+        return parse_iso_date(value)
+    except ValueError as exc:
+        raise ScenarioFileError(path, f"{where}: {exc}") from None
 
 
 def load_scenarios(path: Path, policies: PolicySet, default_as_of: dt.date) -> list[Scenario]:
-    """One file: a list of scenarios, or a mapping with `scenarios:` (and optional file-wide `as_of`)."""
+    """One file: a list of scenarios, or a mapping with `scenarios:` and optional file-wide `as_of` and `policy`.
+
+    `policy:` names the measure the file is about: it must be a catalogue id, and every scenario of the
+    file must expect a status for it (a scenario may expect other measures besides).
+    """
     name = str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -64,13 +67,18 @@ def load_scenarios(path: Path, policies: PolicySet, default_as_of: dt.date) -> l
     except OSError as exc:
         raise ScenarioFileError(name, f"cannot read: {exc.strerror}") from None
     file_as_of = default_as_of
+    known = set(policies.ids)
+    file_policy: str | None = None
     if isinstance(data, Mapping):
         if "as_of" in data:
             file_as_of = _as_date(data["as_of"], "as_of", name)
+        if "policy" in data:
+            file_policy = data["policy"]
+            if not isinstance(file_policy, str) or file_policy not in known:
+                raise ScenarioFileError(name, f"'policy: {file_policy}' is not a measure of the catalogue")
         data = data.get("scenarios")
     if not isinstance(data, list):
         raise ScenarioFileError(name, "expected a list of scenarios (or a mapping with 'scenarios:')")
-    known = set(policies.ids)
     out = []
     for i, raw in enumerate(data):
         where = f"scenario #{i + 1}"
@@ -89,6 +97,8 @@ def load_scenarios(path: Path, policies: PolicySet, default_as_of: dt.date) -> l
                 raise ScenarioFileError(name, f"{where}: unknown policy id '{pid}'")
             if status not in STATUSES:
                 raise ScenarioFileError(name, f"{where}: unknown status '{status}' for {pid}")
+        if file_policy is not None and file_policy not in expect:
+            raise ScenarioFileError(name, f"{where}: expects nothing for the file's policy '{file_policy}'")
         as_of = _as_date(raw["as_of"], f"{where} as_of", name) if "as_of" in raw else file_as_of
         out.append(Scenario(name, str(raw["name"]), as_of, facts, dict(expect)))
     return out
@@ -109,7 +119,8 @@ def collect(paths: Iterable[Path], policies: PolicySet, default_as_of: dt.date) 
 
 
 def check(scenario: Scenario, policies: PolicySet | None = None) -> list[Failure]:
-    policies = policies or default_policies()
+    if policies is None:
+        policies = default_policies()
     results = assess(scenario.facts, scenario.as_of, policies, validated=True).by_id()
     failures = []
     for pid, expected in scenario.expect.items():

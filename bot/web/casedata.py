@@ -8,34 +8,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.render import status_label
 from caselog import queries
-
-SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+from rules.vocabulary import local_time, status_label, status_rank
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
     if isinstance(obj, Mapping):
         return obj.get(name, default)
     return getattr(obj, name, default)
-
-
-def local_time(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
-def day_start(day: dt.date | None) -> dt.datetime | None:
-    """00:00 Shanghai time of `day`, as an aware datetime."""
-    return dt.datetime.combine(day, dt.time(), SHANGHAI) if day else None
-
-
-def day_end(day: dt.date | None) -> dt.datetime | None:
-    """00:00 Shanghai time of the day after `day` (exclusive upper bound)."""
-    return day_start(day + dt.timedelta(days=1)) if day else None
 
 
 def case_summary(item: Any, titles: Mapping[str, str]) -> dict[str, Any]:
@@ -73,8 +53,8 @@ def search_cases(
 ) -> list[dict[str, Any]]:
     found = queries.list_cases(
         session,
-        since=day_start(since),
-        until=day_end(until),
+        since=since,
+        until=until,
         channel=channel or None,
         policy_id=policy_id or None,
         status=status or None,
@@ -111,7 +91,7 @@ def case_detail(session: Session, case_id: int, titles: Mapping[str, str]) -> di
                     "status": _get(r, "status"),
                     "status_label": status_label(_get(r, "status") or ""),
                 }
-                for r in sorted(_get(a, "results", None) or [], key=lambda r: _status_rank(_get(r, "status")))
+                for r in sorted(_get(a, "results", None) or [], key=lambda r: status_rank(_get(r, "status")))
             ],
         }
         for a in _get(case, "assessments", None) or []
@@ -123,11 +103,6 @@ def case_detail(session: Session, case_id: int, titles: Mapping[str, str]) -> di
     return out
 
 
-def _status_rank(status: str | None) -> int:
-    order = ["eligible", "needs_confirmation", "needs_info", "not_eligible", "expired"]
-    return order.index(status) if status in order else len(order)
-
-
 def add_note(session: Session, case_id: int, author: str, text: str) -> None:
     queries.add_note(session, case_id, author, text)
     session.commit()
@@ -137,7 +112,7 @@ def stats(
     session: Session, *, since: dt.date | None, until: dt.date | None, bucket: str
 ) -> list[tuple[str, str, str, int]]:
     """(bucket label, policy_id, status, count) rows."""
-    rows = queries.counts_per_measure_and_status(session, since=day_start(since), until=day_end(until), bucket=bucket)
+    rows = queries.counts_per_measure_and_status(session, since=since, until=until, bucket=bucket)
     out: list[tuple[str, str, str, int]] = []
     for row in rows:
         if isinstance(row, Mapping) or hasattr(row, "policy_id"):

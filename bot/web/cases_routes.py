@@ -9,10 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from bot.render import STATUS_ORDER, status_label
 from bot.web import casedata
 from bot.web.auth import Staff, check_csrf
 from bot.web.state import DB, app_state
+from rules.vocabulary import STATUSES, parse_iso_date, shanghai_today, status_label
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -20,8 +20,9 @@ BUCKETS = {"day": "按日", "week": "按周", "month": "按月"}
 
 
 def _date(value: str | None) -> dt.date | None:
+    """A date filter from the query string; a bad one is ignored like an absent one."""
     try:
-        return dt.date.fromisoformat(value) if value else None
+        return parse_iso_date(value) if value else None
     except ValueError:
         return None
 
@@ -40,7 +41,7 @@ def _filters(request: Request) -> dict[str, Any]:
         "until": _date(q.get("until")),
         "channel": q.get("channel") or None,
         "policy_id": policy if policy in state.titles else None,
-        "status": status if status in STATUS_ORDER else None,
+        "status": status if status in STATUSES else None,
         "page": page,
     }
 
@@ -115,7 +116,7 @@ def add_note(
 
 @router.get("/stats", response_class=HTMLResponse)
 def stats_page(request: Request, user: Staff) -> Any:
-    today = dt.datetime.now(casedata.SHANGHAI).date()
+    today = shanghai_today()
     return app_state(request).render(
         request, "stats.html", buckets=BUCKETS, since=(today - dt.timedelta(days=29)).isoformat(), until=today
     )
@@ -129,10 +130,10 @@ def stats_api(request: Request, user: Staff, session: DB) -> JSONResponse:
     titles = app_state(request).titles
     labels = sorted({b for b, _, _, _ in rows})
     policy = q.get("policy_id") or None
-    series = {s: [0] * len(labels) for s in STATUS_ORDER}
+    series = {s: [0] * len(labels) for s in STATUSES}
     per_measure: dict[str, dict[str, int]] = {}
     for b, pid, status, n in rows:
-        per_measure.setdefault(pid, dict.fromkeys(STATUS_ORDER, 0))
+        per_measure.setdefault(pid, dict.fromkeys(STATUSES, 0))
         per_measure[pid][status] = per_measure[pid].get(status, 0) + n
         if policy is None or pid == policy:
             series.setdefault(status, [0] * len(labels))[labels.index(b)] += n
@@ -140,7 +141,7 @@ def stats_api(request: Request, user: Staff, session: DB) -> JSONResponse:
         {
             "bucket": bucket,
             "labels": labels,
-            "statuses": [{"id": s, "label": status_label(s)} for s in STATUS_ORDER],
+            "statuses": [{"id": s, "label": status_label(s)} for s in STATUSES],
             "series": series,
             "measures": [
                 {"policy_id": pid, "title": titles.get(pid, pid), "counts": counts}

@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
-from bot.render import STATUS_ORDER, status_label
 from bot.web.session import SessionSigner
 from bot.web.settings import WebSettings
 from rules import default_policies
+from rules.vocabulary import ACTIONABLE, CHANNEL_LABELS, OPINION_NUMBER, STATUSES, status_label
 
 HERE = Path(__file__).resolve().parent
-CHANNELS = {"web": "网页", "telegram": "Telegram", "rest": "REST", "cmdline": "命令行"}
 
 
 def measure_titles() -> dict[str, str]:
@@ -41,14 +40,16 @@ class AppState:
     chat_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
 
     def statuses(self) -> list[tuple[str, str]]:
-        return [(s, status_label(s)) for s in STATUS_ORDER]
+        return [(s, status_label(s)) for s in STATUSES]
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> Any:
         session = request.state.session
         context.update(
             user=session.user,
             csrf_token=session.csrf,
-            channels=CHANNELS,
+            channels=CHANNEL_LABELS,
+            actionable=ACTIONABLE,
+            opinion_number=OPINION_NUMBER,
             statuses=self.statuses(),
             titles=self.titles,
         )

@@ -11,6 +11,7 @@ import pytest
 from bot.identity import sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT, RasaClient
 from bot.telegram_bot import RATE_LIMIT_TEXT, SECRET_HEADER, TelegramConfig, build_application, running
+from rules.vocabulary import OPINION
 from tests.bot.standins import FakeRasa, FakeTelegram, canned_assessment, free_port
 
 TOKEN = "123456:TEST-token_abc"
@@ -121,6 +122,7 @@ async def test_commands(polling: FakeTelegram, rasa: FakeRasa) -> None:
     polling.push_text(USER, "/start")
     sent = await wait_calls(polling, "sendMessage", 4)
     assert "稳就业政策助手" in sent[2]["text"]
+    assert OPINION in sent[2]["text"]  # the opinion's own title and number, as in every answer
     assert rasa.received[-1]["message"] == "/greet"
 
 

@@ -35,8 +35,8 @@ def _stricter_rules(tmp_path: Path) -> Path:
     shutil.copytree(PACKAGE_DIR / "policies", target)
     f = target / "unemployed_hiring_subsidy.yaml"
     text = f.read_text(encoding="utf-8")
-    assert "      2022-06-25: 3\n" in text
-    f.write_text(text.replace("      2022-06-25: 3\n", "      2022-06-25: 12\n"), encoding="utf-8")
+    assert "        value: 3\n" in text
+    f.write_text(text.replace("        value: 3\n", "        value: 12\n"), encoding="utf-8")
     return target
 
 

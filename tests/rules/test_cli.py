@@ -124,3 +124,14 @@ def test_show_and_list() -> None:
     listing = run("list")
     assert listing.returncode == 0
     assert len([line for line in listing.stdout.splitlines() if not line.startswith("#")]) == 38
+
+
+def test_show_prints_each_dated_value_with_its_reference_and_the_corrected_wording() -> None:
+    proc = run("show", "unemployed_hiring_subsidy", "--as-of", "2022-07-01")
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "自2022-06-27起 3（评估日期适用），依据《意见》四(二)“重点鼓励用人单位吸纳失业3个月及以上人员”" in proc.stdout
+    )
+    shown = run("show", "entrepreneurship_support")
+    assert "并落实创业扶持政策和资金支持。" in shown.stdout
+    assert " and " not in shown.stdout

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from rules import STATUSES, assess, default_policies
+from rules import STATUSES, PolicySet, assess, default_policies
 from rules.facts import FACTS
 
 JULY = dt.date(2022, 7, 1)
@@ -21,6 +21,13 @@ def test_every_measure_answers_once_with_a_contract_status() -> None:
     out = assess({}, JULY)
     assert [r.policy_id for r in out.results] == default_policies().ids
     assert all(r.status in STATUSES for r in out.results)
+
+
+def test_an_empty_policy_set_is_used_not_replaced_by_the_shipped_one() -> None:
+    empty = PolicySet((), "empty@0")
+    out = assess({}, JULY, empty)
+    assert out.results == ()
+    assert out.rules_version == "empty@0"
 
 
 def test_contract_shape_of_the_json() -> None:
@@ -83,7 +90,9 @@ def test_threshold_is_a_dated_parameter_cited_to_the_article() -> None:
     assert policy is not None
     param = policy.parameters["min_unemployed_months"]
     assert param.at(JULY) == 3
-    assert param.article == "四(二)"
+    reference = param.value_at(JULY).reference
+    assert (reference.document, reference.article) == ("opinion", "四(二)")
+    assert "失业3个月及以上" in reference.quote
 
 
 def test_belonging_to_a_group_is_not_being_certified() -> None:
@@ -97,26 +106,43 @@ def test_belonging_to_a_group_is_not_being_certified() -> None:
 
 @pytest.mark.parametrize(("day", "status"), [(dt.date(2022, 12, 31), "eligible"), (dt.date(2023, 1, 1), "expired")])
 def test_2022_bound_measure_expires_after_the_year(day: dt.date, status: str) -> None:
-    r = result({"employment_status": "unemployed"}, "temporary_public_welfare_post", day)
+    r = result({"hardship_certified": True}, "temporary_public_welfare_post", day)
     assert r.status == status
     if status == "expired":
         assert any("2022年12月31日" in reason for reason in r.reasons)
 
 
 @pytest.mark.parametrize(
-    ("day", "year", "status"),
+    ("day", "year", "final_year", "status"),
     [
-        (dt.date(2022, 12, 31), 2022, "eligible"),
-        (dt.date(2023, 1, 1), 2022, "needs_confirmation"),  # the same graduate, now of an earlier year
-        (dt.date(2022, 7, 1), 2023, "eligible"),  # graduating next year: not an earlier graduate
+        (dt.date(2022, 12, 31), 2022, None, "eligible"),
+        (dt.date(2023, 1, 1), 2022, None, "needs_confirmation"),  # the same graduate, now of an earlier year
+        (dt.date(2022, 9, 1), 2023, True, "eligible"),  # graduating next year, in the graduating year now
+        (dt.date(2022, 9, 1), 2023, None, "needs_info"),  # … asked, not assumed
+        (dt.date(2023, 3, 1), 2024, False, "not_eligible"),  # graduating next year, not in the graduating year
+        (dt.date(2022, 9, 1), 2026, False, "not_eligible"),  # years ahead: not a graduate of the year
     ],
 )
-def test_graduates_of_the_evaluation_year_differ_from_earlier_ones(day: dt.date, year: int, status: str) -> None:
-    r = result({"is_college_graduate": True, "graduation_year": year}, "graduate_hiring_subsidy", day)
+def test_graduates_of_the_evaluation_year_differ_from_earlier_ones(
+    day: dt.date, year: int, final_year: bool | None, status: str
+) -> None:
+    facts = {"is_college_graduate": True, "graduation_year": year, "in_graduating_year": final_year}
+    r = result(facts, "graduate_hiring_subsidy", day)
     assert r.status == status
     if status == "needs_confirmation":
         assert any("往届" in reason for reason in r.reasons)
         assert any("区就业促进中心" in reason for reason in r.reasons)
+    if status == "needs_info":
+        assert r.missing_facts == ("in_graduating_year",)
+
+
+def test_a_final_year_student_who_says_not_a_graduate_is_not_refused() -> None:
+    facts = {"employment_status": "student", "in_graduating_year": True, "is_college_graduate": False}
+    out = assess(facts, dt.date(2022, 10, 10)).by_id()
+    for pid in ("graduate_job_search_subsidy", "graduate_hiring_subsidy", "policy_posts_for_graduates"):
+        assert out[pid].status == "needs_confirmation", pid
+        assert any("毕业学年在校生" in reason for reason in out[pid].reasons)
+    assert out["unemployed_graduate_service"].status == "not_eligible"  # not yet left school
 
 
 def test_a_graduate_who_does_not_say_the_year_is_asked_not_assumed() -> None:
@@ -132,14 +158,28 @@ def test_expired_measures_are_never_a_silent_yes() -> None:
                 assert result(facts, policy.id, late).status == "expired"
 
 
-def test_before_the_opinion_nothing_applies() -> None:
-    out = assess({"employment_status": "unemployed", "unemployed_months": 6}, dt.date(2022, 6, 24))
+@pytest.mark.parametrize("day", [dt.date(2022, 6, 24), dt.date(2022, 6, 25), dt.date(2022, 6, 26)])
+def test_before_the_opinion_nothing_applies(day: dt.date) -> None:
+    # 2022-06-25 is the date printed on the opinion; it took effect when issued, on 2022-06-27.
+    out = assess({"employment_status": "unemployed", "unemployed_months": 6}, day)
     assert {r.status for r in out.results} == {"not_eligible"}
-    assert "施行" in out.results[0].reasons[0]
+    assert "本意见自印发之日起施行" in out.results[0].reasons[0]
+    assert "2022年6月27日正式印发施行" in out.results[0].reasons[0]
+
+
+def test_the_opinion_applies_from_the_day_it_was_issued() -> None:
+    out = assess({"employment_status": "unemployed", "unemployed_months": 6}, dt.date(2022, 6, 27)).by_id()
+    assert out["unemployed_hiring_subsidy"].status == "eligible"
+
+
+def test_the_quote_of_a_result_is_shown_with_the_stored_texts_corrections() -> None:
+    r = result({"starting_business": True}, "entrepreneurship_support")
+    assert "创业扶持政策和资金支持" in r.quote
+    assert " and " not in r.quote
 
 
 def test_the_date_is_an_input_not_the_clock() -> None:
-    facts = {"employment_status": "unemployed"}
+    facts = {"hardship_certified": True}
     a = assess(facts, dt.date(2022, 8, 1)).by_id()["temporary_public_welfare_post"].status
     b = assess(facts, dt.date(2024, 8, 1)).by_id()["temporary_public_welfare_post"].status
     assert (a, b) == ("eligible", "expired")
@@ -169,3 +209,24 @@ def test_every_status_is_reachable_somewhere_in_the_catalogue() -> None:
     for facts, day in itertools.product(samples, (JULY, dt.date(2023, 6, 1))):
         seen |= {r.status for r in assess(facts, day).results}
     assert seen == set(STATUSES)
+
+
+def test_not_belonging_to_a_group_says_where_the_two_undefined_groups_are_decided() -> None:
+    # No age for 大龄失业人员, no duration for 长期失业青年 in the opinion: say who decides, invent neither.
+    facts = {"age": 50, "employment_status": "unemployed", "hardship_certified": False, "hardship_groups": []}
+    out = assess(facts, dt.date(2022, 9, 1)).by_id()
+    for pid in ("hardship_subsidies", "public_welfare_post"):
+        r = out[pid]
+        assert r.status == "not_eligible"
+        explanation = r.reasons[0]
+        assert "大龄失业人员" in explanation and "长期失业青年" in explanation
+        assert "街道社区就业服务站" in explanation and "认定" in explanation
+        assert not any(ch.isdigit() for ch in explanation), explanation  # no age, no number of months
+        assert any("申请就业困难人员认定" in step for step in r.next_steps)
+
+
+def test_a_working_low_income_household_is_not_refused_the_one_off_living_subsidy() -> None:
+    facts = {"employment_status": "employed", "minimum_living_allowance": True}
+    r = result(facts, "price_temporary_subsidy")
+    assert r.status == "needs_confirmation"
+    assert any("低保对象" in reason for reason in r.reasons)

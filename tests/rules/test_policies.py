@@ -8,6 +8,7 @@ import pytest
 
 from rules.errors import PolicyFileError
 from rules.policy import default_policies, load_policies, source_text
+from rules.sources import default_sources
 from tests.rules.conftest import catalogue_ids
 
 
@@ -32,7 +33,8 @@ def test_quotes_and_units_are_verbatim_in_the_shipped_text(policy) -> None:  # t
     if policy.until_quote:
         assert policy.until_quote in text
     for param in policy.parameters.values():
-        assert param.quote in text
+        for dated in param.values:
+            assert dated.reference.quote in default_sources().documents[dated.reference.document].text
 
 
 @pytest.mark.parametrize("policy", default_policies().policies, ids=lambda p: p.id)
@@ -54,7 +56,7 @@ def _edit(policy_dir: Path, name: str, old: str, new: str) -> None:
     [
         ("重点鼓励用人单位吸纳失业3个月及以上人员。", "重点鼓励用人单位吸纳失业6个月及以上人员。", "not verbatim"),
         ("fact: employment_status", "fact: employment_state", "unknown fact"),
-        ("from: 2022-06-25", "from: 2022-13-45", "bad date"),
+        ("from: 2022-06-27", "from: 2022-13-45", "bad date"),
         ("article: 四(二)", "article: ''", "missing citation"),
         ("is: unemployed", "is: jobless", "does not fit"),
         ("confirm_with: 区就业促进中心（市人力资源社会保障局）", "", "must name the office"),
@@ -80,3 +82,18 @@ def test_rules_version_changes_when_a_rule_changes(policy_dir: Path) -> None:
     before = load_policies(policy_dir).version
     _edit(policy_dir, "unemployed_hiring_subsidy.yaml", "用人单位无需另行申请。", "用人单位不需要另行申请。")
     assert load_policies(policy_dir).version != before
+
+
+def test_a_reading_rests_on_a_verbatim_sentence(policy_dir: Path) -> None:
+    policy = default_policies().get("graduate_enlistment_support")
+    assert policy is not None and policy.readings
+    assert all(r.quote in source_text() and r.text for r in policy.readings)
+    path = policy_dir / "graduate_enlistment_support.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    quote: 鼓励更多本市高校毕业生应征入伍", "    quote: 鼓励更多本市户籍高校毕业生应征入伍")
+    )
+    with pytest.raises(
+        PolicyFileError, match=r"graduate_enlistment_support\.yaml: readings\[2\] quote is not verbatim"
+    ):
+        load_policies(policy_dir)

@@ -14,7 +14,6 @@
   const filters = document.getElementById("filters");
   const showAll = document.getElementById("show-all");
   const asOf = document.getElementById("as-of");
-  const MAIN = ["eligible", "needs_confirmation", "needs_info"];
   let lastRows = [];
 
   function el(tag, cls, text) {
@@ -42,7 +41,7 @@
   }
 
   function renderTable() {
-    const rows = showAll.checked ? lastRows : lastRows.filter((r) => MAIN.includes(r.status));
+    const rows = showAll.checked ? lastRows : lastRows.filter((r) => r.actionable);
     tbody.replaceChildren();
     for (const r of rows) {
       const tr = el("tr");
@@ -93,16 +92,14 @@
       try { data = await resp.json(); } catch (e) { data = null; }
       const messages = (data && data.messages) || [];
       if (!resp.ok && messages.length === 0) messages.push({ text: "出错了（" + resp.status + "），请稍后再试。", buttons: [] });
+      // Each message is one bot message as /api/chat shows it (bot/display.py); a kind drawn its own way
+      // branches on m.kind here.
       let buttons = [];
       for (const m of messages) {
-        if (m.text) bubble(resp.ok ? "bot" : "bot error", m.text);
-        if (m.assessment) {
-          showAssessment(m.assessment);
-          if (!m.text) bubble("bot", "评估结果已显示在右侧表格中。");
-        }
+        bubble(m.kind === "notice" && !resp.ok ? "bot error" : "bot", m.text);
+        if (m.assessment) showAssessment(m.assessment);
         if (m.buttons && m.buttons.length) buttons = m.buttons;
       }
-      if (resp.ok && messages.length === 0) bubble("bot", "（助手没有回复，请换个说法再试。）");
       setQuick(buttons);
     } catch (e) {
       bubble("bot error", "网络连接失败，请检查网络后重试。");

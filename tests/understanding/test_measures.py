@@ -1,0 +1,289 @@
+"""The measure matcher: questions written for these tests (questions.yml), the API's promises and the data's checks."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from rules import default_policies
+from understanding import measures
+from understanding.measures import KINDS, QuestionMatch, load_lexicon, match_question, topic_answer
+
+HERE = Path(__file__).resolve().parent
+QUESTIONS = yaml.safe_load((HERE / "questions.yml").read_text(encoding="utf-8"))["questions"]
+CATALOGUE = set(default_policies().ids)
+
+
+def named(match: QuestionMatch) -> set[str]:
+    return set(match.candidates if match.kind == "unclear" else match.policy_ids)
+
+
+def right(question: dict[str, Any], match: QuestionMatch) -> bool:
+    expected = set(question.get("measures") or [])
+    allowed = expected | set(question.get("also_ok") or [])
+    category = question["category"]
+    if category == "out_of_scope":
+        return match.kind == "out_of_scope"
+    if category == "none":
+        return match.kind == "none"
+    if category == "procedure":
+        return match.kind == "procedure" and expected <= named(match)
+    return bool(expected) and expected <= named(match) <= allowed
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q["id"] for q in QUESTIONS])
+def test_question(question: dict[str, Any]) -> None:
+    match = match_question(question["text"])
+    assert right(question, match), f"{question['text']} → {match}"
+
+
+def test_the_question_file_names_only_catalogue_measures() -> None:
+    for q in QUESTIONS:
+        assert set(q.get("measures") or []) | set(q.get("also_ok") or []) <= CATALOGUE, q["id"]
+
+
+# ------------------------------------------------------------------------------------------------ the API
+
+
+def test_a_match_is_frozen_and_its_kind_known() -> None:
+    match = match_question("见习有补贴吗")
+    assert match.kind in KINDS
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        match.kind = "none"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "？", "😀", "1234567"])
+def test_empty_or_meaningless_text_is_none(text: str) -> None:
+    match = match_question(text)
+    assert match.kind == "none"
+    assert match.policy_ids == ()
+
+
+def test_a_statement_of_facts_is_not_a_question_even_about_unemployment() -> None:
+    for text in ("我已经做了失业登记", "我失业三个月了", "我在领失业金", "我是高校毕业生"):
+        match = match_question(text)
+        assert match.kind == "none", text
+        assert match.question is False
+
+
+def test_the_same_facts_asked_as_a_question_reach_the_measure() -> None:
+    match = match_question("我在领失业金，还能领几个月？")
+    assert match.kind == "measure"
+    assert match.question is True
+    assert "unemployment_insurance_benefit" in match.policy_ids or "renren_leye" in match.policy_ids
+
+
+def test_a_need_without_a_question_mark_reaches_a_specific_measure() -> None:
+    match = match_question("我送外卖的时候被车撞了，想找平台赔偿")
+    assert match.policy_ids[:1] == ("platform_worker_injury_protection",)
+    vague = match_question("我想找工作")
+    assert vague.kind == "none"
+
+
+def test_ids_are_ordered_most_relevant_first() -> None:
+    match = match_question("招应届生的社会保险补贴和一次性吸纳就业补贴能一起拿吗")
+    assert set(match.policy_ids) == {"graduate_hiring_subsidy", "graduate_social_insurance_subsidy"}
+    match = match_question("退捕渔民有什么政策")
+    assert match.policy_ids[0] == "fisher_support"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是一家设计公司的HR，招两个应届生有补贴吗",
+        "老板想问，店里的社保能缓缴吗",
+        "我们单位想招几个失业的人，有什么政策",
+        "帮企业问一下以训稳岗补贴",
+    ],
+)
+def test_someone_speaking_for_a_company_is_an_employer(text: str) -> None:
+    assert match_question(text).audience == "employer"
+
+
+@pytest.mark.parametrize("text", ["公司把我辞退了，失业金怎么领", "我被公司裁了有什么补贴吗", "应届生有什么补贴"])
+def test_a_job_seeker_is_a_person(text: str) -> None:
+    assert match_question(text).audience == "person"
+
+
+def test_employer_and_job_seeker_get_their_own_side_of_a_family() -> None:
+    employer = match_question("我们公司招高校毕业生有哪些补贴")
+    person = match_question("高校毕业生有哪些补贴")
+    assert set(employer.policy_ids) == {"graduate_hiring_subsidy", "graduate_social_insurance_subsidy"}
+    assert "graduate_job_search_subsidy" in person.policy_ids
+    assert not {"graduate_hiring_subsidy", "graduate_social_insurance_subsidy"} & set(person.policy_ids)
+
+
+def test_a_family_question_names_the_family() -> None:
+    match = match_question("就业困难人员有哪些政策")
+    assert match.kind == "family"
+    assert match.family == "hardship"
+    assert {"hardship_subsidies", "public_welfare_post", "hardship_job_guarantee"} <= set(match.policy_ids)
+
+
+def test_a_question_about_money_narrows_a_family_to_money() -> None:
+    match = match_question("认定为就业困难人员以后能拿哪些补贴")
+    assert match.kind == "family"
+    assert "hardship_subsidies" in match.policy_ids
+    assert "hardship_job_guarantee" not in match.policy_ids  # a service, not money
+
+
+def test_one_topic_beside_a_group_is_that_measure_not_the_family() -> None:
+    match = match_question("大学生去当兵有哪些优惠")
+    assert match.kind == "measure"
+    assert match.policy_ids == ("graduate_enlistment_support",)
+
+
+def test_an_unclear_policy_question_offers_two_to_four_candidates() -> None:
+    match = match_question("有什么补贴可以申请吗")
+    assert match.kind == "unclear"
+    assert match.policy_ids == ()
+    assert 2 <= len(match.candidates) <= 4
+    assert set(match.candidates) <= CATALOGUE
+
+
+def test_greetings_are_none() -> None:
+    for text in ("你好", "在吗", "谢谢", "早上好"):
+        assert match_question(text).kind == "none", text
+
+
+# ------------------------------------------------------------------------------------------------ answers
+
+
+def test_a_procedure_carries_a_topic_with_an_answer_saying_where() -> None:
+    match = match_question("那我去哪里做失业登记")
+    assert match.kind == "procedure"
+    assert match.topic == "unemployment_registration"
+    answer = topic_answer(match)
+    assert answer is not None
+    assert "街道社区就业服务站" in answer and "12333" in answer
+
+
+def test_a_procedure_without_a_topic_of_its_own_says_where_from_the_rule() -> None:
+    match = match_question("技能提升补贴去哪里申请")
+    assert match.kind == "procedure"
+    assert match.topic == "apply"
+    answer = topic_answer(match)
+    policy = default_policies().get(match.policy_ids[0])
+    assert policy is not None and policy.confirm_with
+    assert answer is not None and policy.confirm_with in answer and policy.title in answer
+
+
+@pytest.mark.parametrize("text", ["失业金怎么领", "就业困难人员怎么认定", "去哪申请见习"])
+def test_the_lead_examples_of_procedures(text: str) -> None:
+    match = match_question(text)
+    assert match.kind == "procedure", match
+    assert topic_answer(match)
+
+
+def test_out_of_scope_answers_say_where_to_ask() -> None:
+    match = match_question("居住证积分怎么算")
+    assert match.kind == "out_of_scope"
+    assert match.policy_ids == ()
+    answer = topic_answer(match)
+    assert answer is not None and "12333" in answer
+
+
+def test_every_topic_answer_names_a_place_to_ask() -> None:
+    lex = load_lexicon()
+    places = ("12333", "12345", "服务站", "一网通办", "学校", "居（村）委会")
+    for topic in (*lex.procedures, *lex.out_of_scope):
+        assert any(p in topic.answer for p in places), topic.name
+
+
+def test_a_measure_asked_about_with_a_procedure_word_outside_the_opinion_stays_out_of_scope() -> None:
+    assert match_question("公积金提取去哪里办").kind == "out_of_scope"
+    assert match_question("公司的公积金能缓缴吗").policy_ids[:1] == ("employer_cost_relief",)
+
+
+def test_topic_answer_is_none_for_other_kinds() -> None:
+    assert topic_answer(match_question("见习有补贴吗")) is None
+
+
+# ------------------------------------------------------------------------------------------------ tolerance
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("失业进怎么领", "unemployment_insurance_benefit"),  # 金 → 进
+        ("公益行岗位是什么", "public_welfare_post"),  # 性 → 行
+        ("人人乐页是干嘛的", "renren_leye"),  # 业 → 页
+    ],
+)
+def test_homophones_that_slip_through_still_match(text: str, measure: str) -> None:
+    assert measure in match_question(text).policy_ids
+
+
+def test_a_long_name_with_one_wrong_character_still_matches() -> None:
+    assert "skill_upgrade_subsidy" in match_question("职业技能提升补站是什么").policy_ids
+
+
+def test_a_long_name_cut_short_does_not_match_by_fuzziness() -> None:
+    # 就业困难人员 is a prefix of the name 就业困难人员补贴: the family, not the one measure by a fuzzy name
+    match = match_question("就业困难人员能用哪些政策")
+    assert match.kind == "family"
+
+
+def test_negated_words_do_not_count() -> None:
+    match = match_question("我不是大学生，年轻人找工作有哪些政策")
+    assert match.family == "youth"
+    assert "graduate_job_search_subsidy" not in match.policy_ids
+
+
+def test_repair_leaves_right_spellings_alone() -> None:
+    for text in ("事业单位招聘", "劳动者权益保障方面", "失业金怎么领"):
+        assert measures.repair_homophones(text) == text
+
+
+# ------------------------------------------------------------------------------------------------ data
+
+
+def test_the_data_covers_every_catalogue_measure() -> None:
+    lex = load_lexicon()
+    assert {m.id for m in lex.measures} == CATALOGUE
+
+
+def _write(tmp_path: Path, change: Any) -> Path:
+    data = yaml.safe_load(measures.DATA_FILE.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "measures.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_an_unknown_measure_id_in_the_data_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, lambda d: d["families"]["hardship"]["members"].append("no_such_measure"))
+    with pytest.raises(ValueError, match="no_such_measure"):
+        load_lexicon(path)
+
+
+def test_a_missing_measure_in_the_data_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, lambda d: d["measures"].pop("fisher_support"))
+    with pytest.raises(ValueError, match="fisher_support"):
+        load_lexicon(path)
+
+
+def test_a_cue_without_a_score_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, lambda d: d["measures"]["fisher_support"]["cues"].append({"when": ["fisher"]}))
+    with pytest.raises(ValueError, match="fisher_support"):
+        load_lexicon(path)
+
+
+def test_the_matcher_imports_only_what_both_environments_have() -> None:
+    allowed = {"yaml", "rapidfuzz", "pypinyin", "rules", "understanding", "__future__"}
+    source = Path(measures.__file__).read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            top = name.split(".")[0]
+            assert top in allowed or top in sys.stdlib_module_names, name

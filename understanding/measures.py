@@ -1,0 +1,628 @@
+"""Which catalogue measure(s) a person's question is about: cue words and paraphrases from data, no model.
+
+`match_question(text)` reads one message (already normalised by the channel: simplified characters, half-width
+punctuation, known typos fixed) and says what kind of question it is and which measures of the catalogue it is
+about. Everything it knows is in data/measures.yml; this module is the reading of that file and the decision.
+Tolerance for what slips through the channel: homophones of known words are repaired by pinyin (pypinyin), and a
+measure's longer names still count when one character is off (RapidFuzz partial ratio).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pypinyin import Style, pinyin
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from rules import default_policies
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "measures.yml"
+
+KINDS = ("measure", "family", "procedure", "out_of_scope", "unclear", "none")
+AUDIENCES = ("person", "employer")
+
+NAME_SCORE = 7.0
+FUZZY_NAME_SCORE = 6.0
+FUZZY_CUTOFF = 80.0
+FUZZY_MIN_LEN = 6
+MARGIN = 0.5  # every measure closer than this to the best one is part of the answer (ties, mostly)
+MEASURE_MIN = 4.0  # below this the question names no measure
+STATEMENT_MIN = 5.0  # a statement without a question needs a specific cue
+MAX_MEASURES = 4
+MAX_CANDIDATES = 4
+EMPLOYER_BONUS = 0.5  # an employer's question prefers employer measures, a job seeker's the others
+GAP = "…"
+GAP_REGEX = ".{0,6}"
+
+# A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
+_NEGATION = re.compile(r"(不是|并非|不算|不属于|没上过|没读过|没当过|没有|没|非)$")
+_QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没)$")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
+
+MONEY_KINDS = frozenset({"benefit", "employer"})
+
+Readings = tuple[frozenset[str], ...]  # the pinyin readings of each character of a word
+
+
+@dataclass(frozen=True)
+class QuestionMatch:
+    """What a message asks about. `policy_ids` is ordered most relevant first; `candidates` is for "unclear"."""
+
+    kind: str
+    policy_ids: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()
+    audience: str = "person"
+    topic: str | None = None
+    score: float = 0.0
+    family: str | None = None
+    question: bool = False  # the text asks something (a question word or mark), not only states facts
+
+
+# ---------------------------------------------------------------------------------------------- compiled data
+
+
+def _split_alternatives(spec: str) -> list[str]:
+    """'a|b|re:(x|y)z' → ['a', 'b', 're:(x|y)z']: splits on | outside parentheses and brackets."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(spec):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(spec[start:i])
+            start = i + 1
+    parts.append(spec[start:])
+    return [p for p in parts if p]
+
+
+def _term_regex(term: str) -> str:
+    if term.startswith("re:"):
+        return term[3:]
+    if GAP in term:
+        return GAP_REGEX.join(re.escape(part) for part in term.split(GAP))
+    return re.escape(term.lower())
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    terms: tuple[str, ...]
+    regex: re.Pattern[str]
+
+    def found_in(self, text: str) -> bool:
+        for m in self.regex.finditer(text):
+            before = text[max(0, m.start() - 3) : m.start()]
+            if _NEGATION.search(before) and not _QUESTION_FORM.search(before):
+                continue
+            return True
+        return False
+
+
+def _make_concept(name: str, terms: Iterable[str]) -> Concept:
+    ordered = sorted(dict.fromkeys(terms), key=len, reverse=True)
+    if not ordered:
+        raise ValueError(f"concept {name!r} has no terms")
+    return Concept(name, tuple(ordered), re.compile("|".join(_term_regex(t) for t in ordered)))
+
+
+@dataclass(frozen=True)
+class Cue:
+    when: tuple[str, ...]  # concept names
+    unless: tuple[str, ...]
+    score: float
+
+    @property
+    def when_set(self) -> frozenset[str]:
+        return _as_set(self.when)
+
+    @property
+    def unless_set(self) -> frozenset[str]:
+        return _as_set(self.unless)
+
+
+@cache
+def _as_set(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(names)
+
+
+@dataclass(frozen=True)
+class MeasureCues:
+    id: str
+    kind: str
+    cues: tuple[Cue, ...]
+    name_concept: str | None
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    only_if: str | None  # a concept name
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    triggers: tuple[str, ...]
+    neutral: frozenset[str]
+    members: tuple[Member, ...]
+    audience: str | None
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    triggers: tuple[tuple[str, ...], ...]  # any of these, each all of its concepts
+    measures: tuple[str, ...]
+    answer: str
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    name: str
+    cues: tuple[Cue, ...]
+    answer: str
+
+
+@dataclass
+class Lexicon:
+    concepts: dict[str, Concept]
+    measures: tuple[MeasureCues, ...]
+    families: tuple[Family, ...]
+    neutral: frozenset[str]
+    markers: dict[str, Concept]
+    unclear_defaults: dict[str, tuple[str, ...]]
+    procedures: tuple[Topic, ...]
+    out_of_scope: tuple[OutOfScope, ...]
+    fuzzy_names: tuple[str, ...] = ()
+    fuzzy_owner: tuple[str, ...] = ()  # measure id of each fuzzy name
+    homophones: dict[tuple[str, str], tuple[tuple[str, Readings], ...]] = field(default_factory=dict)
+    order: dict[str, int] = field(default_factory=dict)  # catalogue position of each measure
+    kinds: dict[str, str] = field(default_factory=dict)  # catalogue kind of each measure
+
+    def concept(self, ref: str) -> str:
+        """A concept name, or an inline 'a|b|c' word list registered under its own text."""
+        if ref in self.concepts:
+            return ref
+        if _CONCEPT_NAME.fullmatch(ref):
+            raise ValueError(f"unknown concept {ref!r}")
+        self.concepts[ref] = _make_concept(ref, _split_alternatives(ref))
+        return ref
+
+
+def _expand(name: str, raw: Mapping[str, Sequence[str]], seen: tuple[str, ...] = ()) -> list[str]:
+    if name in seen:
+        raise ValueError(f"concept {name!r} includes itself")
+    terms: list[str] = []
+    for term in raw[name]:
+        term = str(term)
+        if term.startswith("@"):
+            terms.extend(_expand(term[1:], raw, (*seen, name)))
+        else:
+            terms.append(term)
+    return terms
+
+
+def _cue(lex: Lexicon, raw: Mapping[str, Any], where: str) -> Cue:
+    when = raw.get("when") or []
+    if not when or "score" not in raw:
+        raise ValueError(f"{where}: a cue needs when and score")
+    return Cue(
+        tuple(lex.concept(str(c)) for c in when),
+        tuple(lex.concept(str(c)) for c in raw.get("unless") or []),
+        float(raw["score"]),
+    )
+
+
+@cache
+def _syllables(ch: str) -> frozenset[str]:
+    """Every pinyin reading of a character, without tones (a non-Chinese character reads as itself)."""
+    if not _CJK.match(ch):
+        return frozenset({ch})
+    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+
+
+def load_lexicon(path: Path = DATA_FILE) -> Lexicon:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    policies = default_policies()
+    kinds = {p.id: p.kind for p in policies}
+    raw_concepts = {str(k): [str(t) for t in v] for k, v in (data.get("concepts") or {}).items()}
+    lex = Lexicon(
+        concepts={name: _make_concept(name, _expand(name, raw_concepts)) for name in raw_concepts},
+        measures=(),
+        families=(),
+        neutral=frozenset(str(n) for n in data.get("neutral") or []),
+        markers={},
+        unclear_defaults={},
+        procedures=(),
+        out_of_scope=(),
+        order={pid: i for i, pid in enumerate(policies.ids)},
+        kinds=kinds,
+    )
+    for name in lex.neutral:
+        if name not in lex.concepts:
+            raise ValueError(f"neutral: unknown concept {name!r}")
+    lex.markers = {str(k): _make_concept(f"marker:{k}", [str(t) for t in v]) for k, v in data["markers"].items()}
+
+    measures: list[MeasureCues] = []
+    fuzzy_names: list[str] = []
+    fuzzy_owner: list[str] = []
+    for pid, raw in (data.get("measures") or {}).items():
+        pid = str(pid)
+        if pid not in kinds:
+            raise ValueError(f"measures: {pid!r} is not a catalogue measure")
+        names = [str(n) for n in raw.get("names") or []]
+        cues = [_cue(lex, c, f"measures.{pid}") for c in raw.get("cues") or []]
+        name_concept = None
+        if names:
+            name_concept = f"name:{pid}"
+            lex.concepts[name_concept] = _make_concept(name_concept, names)
+            unless = tuple(lex.concept(str(c)) for c in raw.get("names_unless") or [])
+            cues.insert(0, Cue((name_concept,), unless, NAME_SCORE))
+            for n in names:
+                if not n.startswith("re:") and GAP not in n and len(n) >= FUZZY_MIN_LEN:
+                    fuzzy_names.append(n)
+                    fuzzy_owner.append(pid)
+        if not cues:
+            raise ValueError(f"measures.{pid}: no names and no cues")
+        measures.append(MeasureCues(pid, kinds[pid], tuple(cues), name_concept))
+    missing = set(kinds) - {m.id for m in measures}
+    if missing:
+        raise ValueError(f"measures: no entry for {sorted(missing)}")
+    lex.measures = tuple(sorted(measures, key=lambda m: lex.order[m.id]))
+    lex.fuzzy_names = tuple(fuzzy_names)
+    lex.fuzzy_owner = tuple(fuzzy_owner)
+
+    families: list[Family] = []
+    for name, raw in (data.get("families") or {}).items():
+        members: list[Member] = []
+        for entry in raw["members"]:
+            pid, _, cond = str(entry).partition(" if ")
+            if pid not in kinds:
+                raise ValueError(f"families.{name}: {pid!r} is not a catalogue measure")
+            members.append(Member(pid, lex.concept(cond.strip()) if cond else None))
+        families.append(
+            Family(
+                str(name),
+                tuple(lex.concept(str(t)) for t in raw["triggers"]),
+                frozenset(lex.concept(str(c)) for c in raw.get("neutral") or []),
+                tuple(members),
+                raw.get("audience"),
+            )
+        )
+    lex.families = tuple(families)
+
+    for audience, ids in (data.get("unclear_defaults") or {}).items():
+        for pid in ids:
+            if pid not in kinds:
+                raise ValueError(f"unclear_defaults: {pid!r} is not a catalogue measure")
+        lex.unclear_defaults[str(audience)] = tuple(str(i) for i in ids)
+
+    topics: list[Topic] = []
+    for name, raw in (data.get("procedures") or {}).items():
+        for pid in raw.get("measures") or []:
+            if pid not in kinds:
+                raise ValueError(f"procedures.{name}: {pid!r} is not a catalogue measure")
+        topics.append(
+            Topic(
+                str(name),
+                tuple(tuple(lex.concept(str(c)) for c in alt) for alt in raw.get("triggers") or []),
+                tuple(str(i) for i in raw.get("measures") or []),
+                " ".join(str(raw["answer"]).split()),
+            )
+        )
+    lex.procedures = tuple(topics)
+    lex.out_of_scope = tuple(
+        OutOfScope(
+            str(name),
+            tuple(_cue(lex, c, f"out_of_scope.{name}") for c in raw["cues"]),
+            " ".join(str(raw["answer"]).split()),
+        )
+        for name, raw in (data.get("out_of_scope") or {}).items()
+    )
+    lex.homophones = _homophone_index(lex)
+    return lex
+
+
+def _homophone_index(lex: Lexicon) -> dict[tuple[str, str], tuple[tuple[str, Readings], ...]]:
+    """Words of four or more characters, and the measures' own names of three (shorter ones sound like too much),
+    indexed by the readings of their first two characters."""
+    index: dict[tuple[str, str], dict[str, Readings]] = {}
+    for concept in lex.concepts.values():
+        shortest = 3 if concept.name.startswith("name:") else 4
+        for term in concept.terms:
+            if shortest <= len(term) <= 10 and _CJK.match(term):
+                readings = tuple(_syllables(ch) for ch in term)
+                for first in readings[0]:
+                    for second in readings[1]:
+                        index.setdefault((first, second), {})[term] = readings
+    return {key: tuple(terms.items()) for key, terms in index.items()}
+
+
+@cache
+def lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+# ---------------------------------------------------------------------------------------------- reading a text
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width → half-width), lower case, no spaces: what every term is matched against."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def repair_homophones(text: str, lex: Lexicon | None = None) -> str:
+    """Replace a span that sounds like a known word (失业进 → 失业金, 公益行岗位 → 公益性岗位) with one character in
+    three off at most; spans already spelt right are left alone."""
+    lex = lex or lexicon()
+    readings = [_syllables(ch) for ch in text]
+    n = len(text)
+    out: list[str] = []
+    i = 0
+    while i < n - 1:
+        exact = 0
+        best: str | None = None
+        for first in readings[i]:
+            for second in readings[i + 1]:
+                for term, sounds in lex.homophones.get((first, second), ()):
+                    size = len(term)
+                    if i + size > n:
+                        continue
+                    span = text[i : i + size]
+                    if span == term:
+                        exact = max(exact, size)
+                        continue
+                    if best is not None and size <= len(best):
+                        continue
+                    if sum(a != b for a, b in zip(span, term, strict=True)) > max(1, size // 3):
+                        continue
+                    if all(readings[i + k] & sounds[k] for k in range(2, size)):
+                        best = term
+        if best is not None and len(best) > exact:
+            out.append(best)
+            i += len(best)
+        else:
+            out.append(text[i])
+            i += 1
+    out.append(text[i:])
+    return "".join(out)
+
+
+class _Hits:
+    """Which concepts a text contains: every concept is looked for once (a regex search each)."""
+
+    def __init__(self, lex: Lexicon, text: str) -> None:
+        self.text = text
+        self.found = frozenset(name for name, concept in lex.concepts.items() if concept.found_in(text))
+
+    def __call__(self, name: str) -> bool:
+        return name in self.found
+
+    def cue(self, cue: Cue) -> bool:
+        return cue.when_set <= self.found and not (cue.unless_set & self.found)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    id: str
+    score: float
+    cue: Cue
+
+
+def _score_measures(lex: Lexicon, hits: _Hits, audience: str, fuzzy: set[str]) -> list[_Scored]:
+    scored: list[_Scored] = []
+    for m in lex.measures:
+        best: Cue | None = None
+        for cue in m.cues:
+            if hits.cue(cue) and (best is None or cue.score > best.score):
+                best = cue
+        score = best.score if best else 0.0
+        if m.id in fuzzy and score < FUZZY_NAME_SCORE and m.name_concept:
+            best, score = Cue((m.name_concept,), (), FUZZY_NAME_SCORE), FUZZY_NAME_SCORE
+        if best is None:
+            continue
+        if m.kind == "employer":
+            score += EMPLOYER_BONUS if audience == "employer" else -EMPLOYER_BONUS
+        scored.append(_Scored(m.id, score, best))
+    scored.sort(key=lambda s: (-s.score, lex.order[s.id]))
+    return scored
+
+
+def _fuzzy_names(lex: Lexicon, text: str) -> set[str]:
+    if len(text) < FUZZY_MIN_LEN - 1 or not lex.fuzzy_names:
+        return set()
+    owners: set[str] = set()
+    for name, _, index in process.extract(
+        text, lex.fuzzy_names, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF, limit=None
+    ):
+        # partial_ratio also scores a window cut short at the text's edge; only one wrong, missing or extra
+        # character in a window as long as the name counts
+        aligned = fuzz.partial_ratio_alignment(name, text)
+        window = text[aligned.dest_start : aligned.dest_end]
+        if len(window) >= len(name) - 1 and Levenshtein.distance(name, window) <= 1:
+            owners.add(lex.fuzzy_owner[index])
+    return owners
+
+
+def _audience(lex: Lexicon, text: str) -> str:
+    markers = lex.markers
+    if markers["employer"].found_in(text) and not markers["person_victim"].found_in(text):
+        return "employer"
+    return "person"
+
+
+def _select(scored: list[_Scored]) -> list[_Scored]:
+    if not scored or scored[0].score < MEASURE_MIN:
+        return []
+    floor = scored[0].score - MARGIN
+    return [s for s in scored if s.score > floor][:MAX_MEASURES]
+
+
+def _topical(lex: Lexicon, cue: Cue, family: Family) -> bool:
+    """Whether a cue says more than the family's own group: a topic of its own (当兵, 创业, a measure's name)."""
+    return any(c not in lex.neutral and c not in family.neutral and c not in family.triggers for c in cue.when)
+
+
+def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> tuple[Family, list[str]] | None:
+    if not lex.markers["list_ask"].found_in(hits.text):
+        return None
+    strong = [s for s in scored if s.score >= STATEMENT_MIN]
+    best: tuple[int, Family, list[str]] | None = None
+    for family in lex.families:
+        if family.audience and family.audience != audience:
+            continue
+        if not any(hits(t) for t in family.triggers):
+            continue
+        members = [m.id for m in family.members if m.only_if is None or hits(m.only_if)]
+        topics = {s.id for s in strong if _topical(lex, s.cue, family)}
+        # a topic of its own answers the question; several of the family's own topics are an enumeration
+        if topics and len(topics & set(members)) < 2:
+            continue
+        covered = sum(1 for s in strong if s.id in members)
+        if best is None or covered > best[0]:
+            best = (covered, family, members)
+    if best is None:
+        return None
+    _, family, members = best
+    return family, _narrow(lex, hits.text, members, audience, family)
+
+
+def _narrow(lex: Lexicon, text: str, members: list[str], audience: str, family: Family) -> list[str]:
+    kinds = lex.kinds
+    markers = lex.markers
+    wanted: set[str] | None = None
+    if markers["money_ask"].found_in(text):
+        wanted = set(MONEY_KINDS)
+    elif markers["service_ask"].found_in(text):
+        wanted = {"service"}
+    elif markers["post_ask"].found_in(text):
+        wanted = {"post"}
+    narrowed = members
+    if wanted is not None:
+        narrowed = [m for m in narrowed if kinds[m] in wanted] or narrowed
+    if family.audience != "employer":
+        if audience == "employer":
+            narrowed = [m for m in narrowed if kinds[m] == "employer"] or narrowed
+        else:
+            narrowed = [m for m in narrowed if kinds[m] != "employer"] or narrowed
+    return list(dict.fromkeys(narrowed))
+
+
+def _procedure_topic(lex: Lexicon, hits: _Hits, selected: Sequence[str]) -> Topic | None:
+    for topic in lex.procedures:
+        if not topic.triggers:
+            continue
+        if not any(all(hits(c) for c in alt) for alt in topic.triggers):
+            continue
+        if selected and not set(topic.measures) & set(selected):
+            continue
+        return topic
+    return None
+
+
+def _out_of_scope(lex: Lexicon, hits: _Hits) -> tuple[OutOfScope, float] | None:
+    best: tuple[OutOfScope, float] | None = None
+    for topic in lex.out_of_scope:
+        for cue in topic.cues:
+            if hits.cue(cue) and (best is None or cue.score > best[1]):
+                best = (topic, cue.score)
+    return best
+
+
+def _ordered(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
+
+
+def match_question(text: str) -> QuestionMatch:
+    """The kind of question `text` is and the catalogue measure(s) it is about (see QuestionMatch)."""
+    lex = lexicon()
+    clean = normalise(text or "")
+    if not clean:
+        return QuestionMatch("none")
+    clean = repair_homophones(clean, lex)
+    hits = _Hits(lex, clean)
+    markers = lex.markers
+    asks = markers["question"].found_in(clean)
+    needs = not asks and markers["need"].found_in(clean)
+    audience = _audience(lex, clean)
+
+    fuzzy = _fuzzy_names(lex, clean)
+    scored = _score_measures(lex, hits, audience, fuzzy)
+    top = scored[0].score if scored else 0.0
+    oos = _out_of_scope(lex, hits)
+
+    def result(kind: str, ids: Sequence[str] = (), **kw: Any) -> QuestionMatch:
+        return QuestionMatch(
+            kind,
+            _ordered(ids),
+            audience=audience,
+            score=round(min(top, NAME_SCORE) / NAME_SCORE, 3),
+            question=asks,
+            **kw,
+        )
+
+    if not asks and not needs:
+        return result("none")
+    if oos is not None and oos[1] > top and (asks or oos[1] >= STATEMENT_MIN):
+        return result("out_of_scope", topic=oos[0].name)
+    if needs and top < STATEMENT_MIN:
+        return result("none")
+
+    selected = [s.id for s in _select(scored)]
+    if asks and markers["procedure"].found_in(clean):
+        topic = _procedure_topic(lex, hits, selected)
+        if topic is not None:
+            return result("procedure", [*selected, *topic.measures] if selected else topic.measures, topic=topic.name)
+        if selected:
+            return result("procedure", selected, topic="apply")
+
+    family = _family(lex, hits, scored, audience)
+    if family is not None:
+        fam, members = family
+        # named measures come first: the family's own, and those asked about by name beside it
+        specific = [
+            s.id for s in _select(scored) if s.score >= STATEMENT_MIN and (s.id in members or _topical(lex, s.cue, fam))
+        ]
+        return result("family", [*specific, *members], family=fam.name)
+    if selected:
+        return result("measure", selected)
+    if asks and (markers["policy_words"].found_in(clean) or scored):
+        weak = [s.id for s in scored if s.score >= 3.0][:MAX_CANDIDATES]
+        if len(weak) < 2:
+            defaults = lex.unclear_defaults.get(audience, ())
+            weak = list(_ordered([*weak, *defaults]))[:MAX_CANDIDATES]
+        return QuestionMatch("unclear", (), tuple(weak), audience, None, round(top / NAME_SCORE, 3), None, asks)
+    return result("none")
+
+
+# ---------------------------------------------------------------------------------------------- answers
+
+
+def topic_answer(match: QuestionMatch) -> str | None:
+    """The where-to-ask answer for a procedure or out-of-scope match (None for other kinds)."""
+    lex = lexicon()
+    if match.kind == "out_of_scope":
+        return next((t.answer for t in lex.out_of_scope if t.name == match.topic), None)
+    if match.kind != "procedure":
+        return None
+    topic = next((t for t in lex.procedures if t.name == match.topic), None)
+    if topic is None:
+        return None
+    if "{where}" not in topic.answer:
+        return topic.answer
+    policy = default_policies().get(match.policy_ids[0]) if match.policy_ids else None
+    where = (policy.confirm_with if policy and policy.confirm_with else None) or "街道社区就业服务站"
+    title = f"{policy.title}（《意见》{policy.article}）：" if policy else ""
+    return title + topic.answer.format(where=where)
