@@ -35,11 +35,12 @@ FUZZY_CUTOFF = 80.0
 FUZZY_MIN_LEN = 6
 MARGIN = 0.5  # every measure closer than this to the best one is part of the answer (ties, mostly)
 MEASURE_MIN = 4.0  # below this the question names no measure
-STATEMENT_MIN = 5.0  # a statement without a question needs a specific cue
+STATEMENT_MIN = 5.0  # a statement of a need without a question needs a specific cue
 MAX_MEASURES = 4
 MAX_CANDIDATES = 4
 EMPLOYER_BONUS = 0.5  # an employer's question prefers employer measures, a job seeker's the others
 GAP = "…"
+NAME = "name:"  # the concept holding a measure's names is called name:<id>
 GAP_REGEX = ".{0,6}"
 
 # A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
@@ -99,14 +100,26 @@ def _term_regex(term: str) -> str:
 class Concept:
     name: str
     terms: tuple[str, ...]
-    regex: re.Pattern[str]
+    regexes: tuple[re.Pattern[str], ...]  # the plain terms in one, each "re:" term on its own (its groups are its own)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the concept's terms are in the text, leaving out negated ones (不是大学生)."""
+        found: list[tuple[int, int]] = []
+        for regex in self.regexes:
+            for m in regex.finditer(text):
+                before = text[max(0, m.start() - 3) : m.start()]
+                if _NEGATION.search(before) and not _QUESTION_FORM.search(before):
+                    continue
+                found.append(m.span())
+        return found
 
     def found_in(self, text: str) -> bool:
-        for m in self.regex.finditer(text):
-            before = text[max(0, m.start() - 3) : m.start()]
-            if _NEGATION.search(before) and not _QUESTION_FORM.search(before):
-                continue
-            return True
+        for regex in self.regexes:
+            for m in regex.finditer(text):
+                before = text[max(0, m.start() - 3) : m.start()]
+                if _NEGATION.search(before) and not _QUESTION_FORM.search(before):
+                    continue
+                return True
         return False
 
 
@@ -114,7 +127,10 @@ def _make_concept(name: str, terms: Iterable[str]) -> Concept:
     ordered = sorted(dict.fromkeys(terms), key=len, reverse=True)
     if not ordered:
         raise ValueError(f"concept {name!r} has no terms")
-    return Concept(name, tuple(ordered), re.compile("|".join(_term_regex(t) for t in ordered)))
+    plain = [_term_regex(t) for t in ordered if not t.startswith("re:")]
+    regexes = [re.compile("|".join(plain))] if plain else []
+    regexes.extend(re.compile(_term_regex(t)) for t in ordered if t.startswith("re:"))
+    return Concept(name, tuple(ordered), tuple(regexes))
 
 
 @dataclass(frozen=True)
@@ -191,6 +207,10 @@ class Lexicon:
     order: dict[str, int] = field(default_factory=dict)  # catalogue position of each measure
     kinds: dict[str, str] = field(default_factory=dict)  # catalogue kind of each measure
 
+    @property
+    def name_concepts(self) -> tuple[str, ...]:
+        return tuple(m.name_concept for m in self.measures if m.name_concept)
+
     def concept(self, ref: str) -> str:
         """A concept name, or an inline 'a|b|c' word list registered under its own text."""
         if ref in self.concepts:
@@ -266,7 +286,7 @@ def load_lexicon(path: Path = DATA_FILE) -> Lexicon:
         cues = [_cue(lex, c, f"measures.{pid}") for c in raw.get("cues") or []]
         name_concept = None
         if names:
-            name_concept = f"name:{pid}"
+            name_concept = f"{NAME}{pid}"
             lex.concepts[name_concept] = _make_concept(name_concept, names)
             unless = tuple(lex.concept(str(c)) for c in raw.get("names_unless") or [])
             cues.insert(0, Cue((name_concept,), unless, NAME_SCORE))
@@ -340,7 +360,7 @@ def _homophone_index(lex: Lexicon) -> dict[tuple[str, str], tuple[tuple[str, Rea
     indexed by the readings of their first two characters."""
     index: dict[tuple[str, str], dict[str, Readings]] = {}
     for concept in lex.concepts.values():
-        shortest = 3 if concept.name.startswith("name:") else 4
+        shortest = 3 if concept.name.startswith(NAME) else 4
         for term in concept.terms:
             if shortest <= len(term) <= 10 and _CJK.match(term):
                 readings = tuple(_syllables(ch) for ch in term)
@@ -401,17 +421,29 @@ def repair_homophones(text: str, lex: Lexicon | None = None) -> str:
 
 
 class _Hits:
-    """Which concepts a text contains: every concept is looked for once (a regex search each)."""
+    """Which concepts a text contains: every concept is looked for once (a regex search each). A measure's name
+    found only inside a longer name of another measure does not count (创业补贴 in 求职创业补贴)."""
 
     def __init__(self, lex: Lexicon, text: str) -> None:
         self.text = text
-        self.found = frozenset(name for name, concept in lex.concepts.items() if concept.found_in(text))
+        found = {name for name, concept in lex.concepts.items() if not name.startswith(NAME) and concept.found_in(text)}
+        names = {name: lex.concepts[name].spans(text) for name in lex.name_concepts}
+        names = {name: spans for name, spans in names.items() if spans}
+        for name, spans in names.items():
+            others = [span for other, of_other in names.items() if other != name for span in of_other]
+            if any(not any(_inside(span, o) for o in others) for span in spans):
+                found.add(name)
+        self.found = frozenset(found)
 
     def __call__(self, name: str) -> bool:
         return name in self.found
 
     def cue(self, cue: Cue) -> bool:
         return cue.when_set <= self.found and not (cue.unless_set & self.found)
+
+
+def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    return other[0] <= span[0] and span[1] <= other[1] and (span[1] - span[0]) < (other[1] - other[0])
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,16 @@ def test_case_search_filters(staff_client: TestClient, engine: sa.Engine) -> Non
     assert none["cases"] == []
 
 
+def test_terminal_cases_can_be_filtered(staff_client: TestClient, engine: sa.Engine) -> None:
+    web, _ = _seed(engine)
+    terminal = add_case(engine, channel="terminal", started=dt.datetime(2022, 7, 2, 2, 0, tzinfo=UTC))
+    page = staff_client.get("/cases", params={"channel": "terminal"}).text
+    assert '<option value="terminal" selected>终端</option>' in page
+    assert f"/cases/{terminal}" in page and f"/cases/{web}" not in page
+    found = staff_client.get("/api/cases", params={"channel": "terminal"}).json()["cases"]
+    assert [(c["id"], c["channel"]) for c in found] == [(terminal, "terminal")]
+
+
 def test_case_detail_and_notes(staff_client: TestClient, engine: sa.Engine) -> None:
     web, _ = _seed(engine)
     page = staff_client.get(f"/cases/{web}")
@@ -197,9 +207,9 @@ def test_case_detail_and_notes(staff_client: TestClient, engine: sa.Engine) -> N
     ok = staff_client.post(f"/cases/{web}/notes", data={"note": "已电话回访 13812345678", "csrf_token": token})
     assert ok.status_code == 303
     detail = staff_client.get(f"/api/cases/{web}").json()
-    assert detail["notes_list"][0]["author"] == STAFF[0]
-    assert "已电话回访" in detail["notes_list"][0]["text"]
-    assert "13812345678" not in detail["notes_list"][0]["text"]  # masked by the case log
+    assert detail["notes"][0]["author"] == STAFF[0]
+    assert "已电话回访" in detail["notes"][0]["text"]
+    assert "13812345678" not in detail["notes"][0]["text"]  # masked by the case log
     empty = staff_client.post(f"/cases/{web}/notes", data={"note": "  ", "csrf_token": token})
     assert empty.status_code == 400
     assert staff_client.get("/cases/99999").status_code == 404
