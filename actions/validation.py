@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from actions.numbers import parse_age, parse_duration, parse_year
 from rules import FACTS, FactError, validate_facts
+from understanding.numbers import parse_age, parse_duration, parse_year
 
 _TRUE_WORDS = ("是", "对", "有", "yes", "true", "1")
 _FALSE_WORDS = ("不是", "否", "没有", "没", "不", "no", "false", "0")
