@@ -1,4 +1,7 @@
-"""Raw fact candidates → the CONTRACT's types (`半年` → 6, `五十三` → 53, `22届` → 2022), or a clear complaint."""
+"""Raw fact candidates → the facts' types (docs/interfaces.md section 1), or a clear complaint.
+
+`半年` → 6, `五十三` → 53, `22届` → 2022.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A small async client for the Rasa REST channel (CONTRACT.md section 4)."""
+"""A small async client for the Rasa REST channel (docs/interfaces.md section 4)."""
 
 from __future__ import annotations
 
