@@ -345,7 +345,8 @@ class Stack:
             f"  日志                {self.log_dir}/",
             "",
             "创建工作人员账号：",
-            "  .venv/bin/python -m bot.web.staff add 用户名     （密码从提示输入，或用环境变量 STAFF_PASSWORD）",
+            "  .venv/bin/caselog staff add 用户名 --station 服务站名   （管理员用 --admin；密码从提示输入，"
+            "或用环境变量 CASELOG_STAFF_PASSWORD）",
         ]
         if not self.base_env.get("WEB_SECRET_KEY"):
             lines.append("注意：未设置 WEB_SECRET_KEY，本次使用随机密钥，重启后工作人员需重新登录。")

@@ -46,7 +46,7 @@ def web_stack(tmp_path_factory: pytest.TempPathFactory, rasa: FakeRasa) -> Itera
     ) as stack:
         engine = make_engine(stack.database_url)
         with Session(engine) as s, s.begin():
-            create_staff_user(s, *STAFF)
+            create_staff_user(s, *STAFF, role="admin")
         yield stack, engine
         engine.dispose()
 

@@ -78,7 +78,7 @@ def filled(cli: Cli, tmp_path: Path) -> Cli:
 def test_commands_need_the_schema_first(cli: Cli) -> None:
     one_line_error(cli("list"), 3, "caselog migrate")
     proc = cli("migrate")
-    assert proc.returncode == 0 and "revision 0001" in proc.stdout
+    assert proc.returncode == 0 and "revision 0002" in proc.stdout
     assert cli("migrate").returncode == 0  # idempotent
     assert cli("list").stdout.strip() == "0 case(s)"
 
@@ -156,12 +156,13 @@ def test_purge_dry_run_then_for_real(filled: Cli) -> None:
 
 
 def test_staff_add_takes_the_password_from_env_or_stdin_never_argv(filled: Cli) -> None:
-    proc = filled("staff", "add", "anna", env={"CASELOG_STAFF_PASSWORD": "correct horse"})
+    proc = filled("staff", "add", "anna", "--admin", env={"CASELOG_STAFF_PASSWORD": "correct horse"})
     assert proc.returncode == 0, proc.stderr
-    proc = filled("staff", "add", "bob", stdin="battery staple\n")
+    proc = filled("staff", "add", "bob", "--station", "一站", stdin="battery staple\n")
     assert proc.returncode == 0, proc.stderr
-    one_line_error(filled("staff", "add", "anna", env={"CASELOG_STAFF_PASSWORD": "whatever1"}), 2, "anna")
-    one_line_error(filled("staff", "add", "carl", env={"CASELOG_STAFF_PASSWORD": "short"}), 2, "at least")
+    taken = filled("staff", "add", "anna", "--admin", env={"CASELOG_STAFF_PASSWORD": "whatever1"})
+    one_line_error(taken, 2, "anna")
+    one_line_error(filled("staff", "add", "carl", "--admin", env={"CASELOG_STAFF_PASSWORD": "short"}), 2, "at least")
     engine = make_engine(filled.env["DATABASE_URL"])
     with Session(engine) as s:
         assert queries.verify_staff_password(s, "anna", "correct horse") is not None

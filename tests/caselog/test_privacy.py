@@ -77,7 +77,7 @@ def test_masks_personal_data_however_it_is_typed(text: str, expected: str) -> No
 @pytest.mark.parametrize(("text", "expected"), MASKED)
 def test_masked_spans_are_never_read_as_numbers(text: str, expected: str) -> None:
     """Number parsing sees the masked text exactly as if the personal data had not been typed at all."""
-    from actions.numbers import first_int, parse_age, parse_months
+    from understanding.numbers import first_int, parse_age, parse_months
 
     without = text
     for _, span in find_personal_data(text):
@@ -91,9 +91,9 @@ def test_masked_spans_are_never_read_as_numbers(text: str, expected: str) -> Non
 
 
 def test_placeholders_hold_no_digit_and_no_chinese_numeral() -> None:
-    from actions.numbers import DIGITS, MYRIAD, UNITS
+    from understanding.numbers import DIGITS, UNITS
 
-    numerals = set(DIGITS) | set(UNITS) | {MYRIAD}
+    numerals = set(DIGITS) | set(UNITS)
     for placeholder in PLACEHOLDERS.values():
         assert not any(ch.isdigit() or ch in numerals for ch in placeholder), placeholder
 

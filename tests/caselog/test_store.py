@@ -176,12 +176,12 @@ def test_counts_per_measure_and_status(engine: sa.Engine, spool: Spool) -> None:
 
 def test_staff_users(engine: sa.Engine) -> None:
     with Session(engine) as s, s.begin():
-        user = queries.create_staff_user(s, "anna", "correct horse")
+        user = queries.create_staff_user(s, "anna", "correct horse", role="admin")
         assert user.password_hash.startswith("scrypt$") and "correct horse" not in user.password_hash
         with pytest.raises(BadInput):
-            queries.create_staff_user(s, "anna", "another one")
+            queries.create_staff_user(s, "anna", "another one", role="admin")
         with pytest.raises(BadInput):
-            queries.create_staff_user(s, "bob", "short")
+            queries.create_staff_user(s, "bob", "short", station="一站")
     with Session(engine) as s:
         assert queries.verify_staff_password(s, "anna", "correct horse") is not None
         assert queries.verify_staff_password(s, "anna", "wrong horse") is None

@@ -6,17 +6,24 @@ Skipped without .venv-rasa or a model in models/ (scripts/rasa_checks.sh trains 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import socket
 import stat
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session
 
 from bot.launcher import Stack
+from caselog import staff
+from caselog.db import make_engine
+from caselog.models import Case
 
 pytestmark = pytest.mark.rasa
 
@@ -192,3 +199,101 @@ def test_an_overlong_chat_message_gets_a_friendly_reply_and_never_reaches_nlu(re
 def test_a_huge_body_is_refused_by_rasa(real_stack: Stack) -> None:
     resp = _say(real_stack, _sender(), "字" * 200_000)
     assert resp.status_code == 413
+
+
+# ---------------------------------------------------------------- 2., 3., 9. the staff web app
+
+
+@pytest.fixture()
+def db(real_stack: Stack) -> Iterator[Session]:
+    engine = make_engine(real_stack.database_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def _account(db: Session, *, station: str | None = None) -> tuple[str, str]:
+    name, password = f"sec.{uuid.uuid4().hex[:8]}", "a-long-password-1"
+    role = "staff" if station else "admin"
+    with db.begin():
+        staff.create_staff_user(db, name, password, role=role, station=station)
+    return name, password
+
+
+def _browser(stack: Stack) -> httpx.Client:
+    return httpx.Client(base_url=stack.web_url, follow_redirects=False, timeout=60, trust_env=False)
+
+
+def _csrf(page: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', page) or re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert m, page[:300]
+    return m.group(1)
+
+
+def _login(client: httpx.Client, name: str, password: str) -> int:
+    token = _csrf(client.get("/login").text)
+    return client.post("/login", data={"username": name, "password": password, "csrf_token": token}).status_code
+
+
+def test_a_session_cookie_copied_before_logout_no_longer_works(real_stack: Stack, db: Session) -> None:
+    name, password = _account(db)
+    with _browser(real_stack) as staff_browser, _browser(real_stack) as thief:
+        assert _login(staff_browser, name, password) == 303
+        thief.cookies.set("wjy_session", staff_browser.cookies["wjy_session"])
+        assert thief.get("/cases").status_code == 200
+        token = _csrf(staff_browser.get("/cases").text)
+        assert staff_browser.post("/logout", data={"csrf_token": token}).status_code == 303
+        assert thief.get("/cases").status_code == 303
+        assert thief.get("/api/cases").status_code == 401
+
+
+def test_a_disabled_account_is_out_at_once(real_stack: Stack, db: Session) -> None:
+    name, password = _account(db)
+    with _browser(real_stack) as browser:
+        assert _login(browser, name, password) == 303
+        assert browser.get("/api/cases").status_code == 200
+        with db.begin():
+            staff.set_staff_active(db, name, False)
+        assert browser.get("/api/cases").status_code == 401
+        assert _login(browser, name, password) == 401
+
+
+def test_padding_the_user_name_gives_no_extra_password_tries(real_stack: Stack, db: Session) -> None:
+    name, password = _account(db)
+    with _browser(real_stack) as attacker:
+        for padded in (name, f" {name}", f"{name} ", f"  {name}  ", name.upper()):
+            assert _login(attacker, padded, "guess-guess-1") == 401
+        assert _login(attacker, f"   {name}", password) == 429
+
+
+def test_station_staff_cannot_read_another_stations_case(real_stack: Stack, db: Session) -> None:
+    name, password = _account(db, station="一站")
+    with db.begin():
+        started = dt.datetime.now(dt.UTC)
+        theirs = Case(channel="web", user_hash="x" * 64, started_at=started, facts={}, station="二站")
+        telegram = Case(channel="telegram", user_hash="y" * 64, started_at=started, facts={})
+        db.add_all([theirs, telegram])
+        db.flush()
+        ids = [theirs.id, telegram.id]
+    with _browser(real_stack) as browser:
+        assert _login(browser, name, password) == 303
+        listed = {c["id"] for c in browser.get("/api/cases").json()["cases"]}
+        assert not listed & set(ids)
+        for case_id in ids:
+            assert browser.get(f"/api/cases/{case_id}").status_code == 404
+            assert browser.get(f"/cases/{case_id}").status_code == 404
+        assert browser.get("/api/audit").status_code == 403
+
+
+def test_oversized_numbers_and_bodies_get_an_answer_not_a_500(real_stack: Stack, db: Session) -> None:
+    name, password = _account(db)
+    with _browser(real_stack) as browser:
+        assert _login(browser, name, password) == 303
+        assert browser.get("/cases/99999999999999999999999").status_code == 404
+        assert browser.get("/api/cases/9223372036854775808").status_code == 404
+        assert browser.get("/cases", params={"page": "99999999999999999999"}).status_code == 200
+        token = _csrf(browser.get("/cases").text)
+        big = browser.post("/api/chat", json={"message": "字" * 40_000}, headers={"X-CSRF-Token": token})
+        assert big.status_code == 413
+        long = browser.post("/api/chat", json={"message": "我失业了" * 600}, headers={"X-CSRF-Token": token})
+        assert long.status_code == 400 and "太长" in long.json()["messages"][0]["text"]
