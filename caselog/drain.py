@@ -13,13 +13,16 @@ Entry points: `drain_once(spool, engine)` (until the spool is empty), `run(spool
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from caselog.idle import close_idle_cases, idle_after_from_env
 from caselog.ingest import CaseTracker, apply_record
 from caselog.models import Assessment, IngestCheckpoint, Turn, utcnow
 from caselog.spool import Spool
@@ -105,9 +108,15 @@ def run(
     batch_size: int = DEFAULT_BATCH,
     compact: bool = True,
     stats: DrainStats | None = None,
+    idle_after: dt.timedelta | None = None,
+    idle_check_every: float = 60.0,
 ) -> DrainStats:
-    """Follow the spool until `stop` is set. Never raises on database trouble: waits and retries."""
+    """Follow the spool until `stop` is set. Never raises on database trouble: waits and retries.
+
+    While idle it also ends consultations nobody continued for `idle_after` (caselog.idle)."""
     stats = stats or DrainStats()
+    idle_after = idle_after or idle_after_from_env()
+    next_idle_check = 0.0
     name = checkpoint_name(spool)
     backoff = poll_interval
     down = False
@@ -136,6 +145,9 @@ def run(
             continue
         if compact:
             _compact(spool, engine, name, stats)
+        if time.monotonic() >= next_idle_check:
+            _close_idle(engine, idle_after)
+            next_idle_check = time.monotonic() + idle_check_every
         stop.wait(poll_interval)
     return stats
 
@@ -147,6 +159,16 @@ def _compact(spool: Spool, engine: sa.Engine, name: str, stats: DrainStats) -> N
         spool.compact(stats.committed_seq)
     except (sa.exc.SQLAlchemyError, OSError) as exc:
         log.debug("spool compaction skipped: %s", exc)
+
+
+def _close_idle(engine: sa.Engine, idle_after: dt.timedelta) -> None:
+    try:
+        with Session(engine) as session, session.begin():
+            closed = close_idle_cases(session, idle_after)
+        if closed:
+            log.info("ended %d consultation(s) idle for %s", closed, idle_after)
+    except sa.exc.SQLAlchemyError as exc:
+        log.debug("closing idle cases skipped: %s", exc)
 
 
 class DrainThread(threading.Thread):

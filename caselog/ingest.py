@@ -102,6 +102,17 @@ def parse_assessment(raw: Any) -> tuple[dt.date, str, list[tuple[str, str]]] | N
     return as_of, version, list(dict(results).items())
 
 
+def said(event: Mapping[str, Any]) -> str:
+    """What the person said: for a button payload (/affirm, /inform{...}) the title they tapped, when the
+    channel sent it as metadata `tapped`; otherwise the message text."""
+    text = str(event.get("text") or "")
+    metadata = event.get("metadata")
+    tapped = metadata.get("tapped") if isinstance(metadata, Mapping) else None
+    if text.startswith("/") and isinstance(tapped, str) and tapped.strip():
+        return tapped.strip()[:200]
+    return text
+
+
 def apply_record(tracker: CaseTracker, record: Record) -> None:
     if record.kind != "rasa_event":
         return
@@ -129,7 +140,7 @@ def apply_record(tracker: CaseTracker, record: Record) -> None:
                 seq=record.seq,
                 ts=ts,
                 speaker="user",
-                text=mask_text(str(event.get("text") or "")),
+                text=mask_text(said(event)),
                 intent=(str(intent["name"])[:64] if intent.get("name") else None),
                 confidence=float(confidence) if isinstance(confidence, int | float) else None,
                 input_channel=_str_or_none(event.get("input_channel")),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,13 +51,15 @@ def _case_filter(
     *,
     since: dt.date | dt.datetime | None,
     until: dt.date | dt.datetime | None,
-    channel: str | None,
+    channel: str | Collection[str] | None,
     policy_id: str | None,
     status: str | None,
 ) -> sa.Select[Any]:
     stmt = stmt.where(*time_window(Case.started_at, since, until))
-    if channel:
+    if isinstance(channel, str) and channel:
         stmt = stmt.where(Case.channel == channel)
+    elif channel is not None and not isinstance(channel, str):  # several channels: any of them
+        stmt = stmt.where(Case.channel.in_(list(channel)))
     if policy_id or status:
         conds = [Assessment.case_id == Case.id]
         if policy_id:
@@ -73,7 +75,7 @@ def list_cases(
     *,
     since: dt.date | dt.datetime | None = None,
     until: dt.date | dt.datetime | None = None,
-    channel: str | None = None,
+    channel: str | Collection[str] | None = None,
     policy_id: str | None = None,
     status: str | None = None,
     limit: int = 50,
@@ -110,7 +112,7 @@ def count_cases(
     *,
     since: dt.date | dt.datetime | None = None,
     until: dt.date | dt.datetime | None = None,
-    channel: str | None = None,
+    channel: str | Collection[str] | None = None,
     policy_id: str | None = None,
     status: str | None = None,
 ) -> int:

@@ -20,6 +20,7 @@ from bot.web.conversation import today
 from bot.web.session import COOKIE_NAME, SessionData, SessionSigner
 from bot.web.settings import WebSettings
 from bot.web.state import DB, HERE, AppState, app_state
+from bot.web.stats_routes import router as stats_router
 from caselog.db import make_engine, session_factory
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(chat_router)
     app.include_router(cases_router)
+    app.include_router(stats_router)
 
     @app.middleware("http")
     async def sessions(request: Request, call_next: Any) -> Response:
