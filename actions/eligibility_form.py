@@ -35,7 +35,7 @@ def _describe(name: str, value: Any) -> str:
 
 
 class ValidateEligibilityForm(FormValidationAction):
-    """Fills the fact slots of `eligibility_form`; `validate_<fact>` exists for every CONTRACT fact."""
+    """Fills the fact slots of `eligibility_form`; `validate_<fact>` exists for every fact (docs/interfaces.md s. 1)."""
 
     def __init__(self, today: Callable[[], dt.date] = clock.today) -> None:
         self.today = today

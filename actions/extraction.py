@@ -1,4 +1,4 @@
-"""What one user message says about the CONTRACT facts: raw candidates, polarity, 不知道.
+"""What one user message says about the facts of docs/interfaces.md section 1: raw candidates, polarity, 不知道.
 
 Input is Rasa's parse data (`tracker.latest_message`): intent, entities (with start offsets when NLU
 found them in text; without offsets when they came from a button payload or a test story) and text.

@@ -35,6 +35,6 @@ class ActionGiveAssessment(Action):
         facts = known_facts(tracker.slots)
         assessment = assess(facts, as_of, validated=True)
         payload: dict[str, Any] = {"assessment": assessment.to_dict()}
-        # CONTRACT section 4: the reply carries custom = {"assessment": <section 2 JSON>} beside the text
+        # docs/interfaces.md section 4: the reply carries custom = {"assessment": <section 2 JSON>} beside the text
         dispatcher.utter_message(text=render(assessment, skipped_facts(tracker.slots)), json_message=payload)
         return []

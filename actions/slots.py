@@ -1,4 +1,4 @@
-"""Names of the helper slots the actions read and write (fact slots carry the CONTRACT fact names)."""
+"""Names of the helper slots the actions read and write (fact slots carry fact names: docs/interfaces.md 1)."""
 
 from __future__ import annotations
 

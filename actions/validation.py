@@ -1,4 +1,7 @@
-"""Raw fact candidates → the CONTRACT's types (`半年` → 6, `五十三` → 53, `22届` → 2022), or a clear complaint."""
+"""Raw fact candidates → the facts' types (docs/interfaces.md section 1), or a clear complaint.
+
+`半年` → 6, `五十三` → 53, `22届` → 2022.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from actions.numbers import parse_age, parse_duration, parse_year
 from rules import FACTS, FactError, validate_facts
+from understanding.numbers import parse_age, parse_duration, parse_year
 
 _TRUE_WORDS = ("是", "对", "有", "yes", "true", "1")
 _FALSE_WORDS = ("不是", "否", "没有", "没", "不", "no", "false", "0")

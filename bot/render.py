@@ -1,4 +1,4 @@
-"""Assessment payload (CONTRACT.md section 2) → rows for the widget table and plain text for chat."""
+"""Assessment payload (docs/interfaces.md section 2) → rows for the widget table and plain text for chat."""
 
 from __future__ import annotations
 

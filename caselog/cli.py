@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from caselog.errors import BadInput, CaselogError, CaseNotFound, DatabaseUnavailable
-from rules.vocabulary import date_argument, local_time
+from rules.vocabulary import CHANNEL_LABELS, date_argument, local_time
 
 PROG = "caselog"
 STAFF_PASSWORD_ENV = "CASELOG_STAFF_PASSWORD"
@@ -48,7 +48,7 @@ def _non_negative(text: str) -> int:
 def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", type=date_argument, help="cases started on or after this day (YYYY-MM-DD, Shanghai)")
     p.add_argument("--until", type=date_argument, help="cases started on or before this day (YYYY-MM-DD, Shanghai)")
-    p.add_argument("--channel", help="e.g. rest, telegram, web")
+    p.add_argument("--channel", help=f"one of {', '.join(CHANNEL_LABELS)}")
     p.add_argument("--measure", help="a measure id (policy_id) some assessment of the case covered")
     p.add_argument("--status", help="with --measure: that measure's status; alone: any measure's status")
 
@@ -171,7 +171,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     if cases:
         out.write(f"{'id':>6}  {'started (Shanghai)':<19}  channel\n")
     for c in cases:
-        eligible = [p for p, s in c.latest_statuses.items() if s == "eligible"]
+        eligible = c.with_status("eligible")
         out.write(
             f"{c.id:>6}  {_ts(c.started_at)}  {c.channel:<10} turns={c.turn_count:<3} "
             f"assessments={c.assessment_count:<2} eligible={','.join(eligible) or '-'}\n"
@@ -181,28 +181,28 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
-    from caselog.queries import case_to_dict, get_case
+    from caselog.queries import case_detail
 
     with Session(_engine(args)) as session:
-        case = get_case(session, args.case_id)
-        if case is None:
-            raise CaseNotFound(f"no case with id {args.case_id}")
-        data = case_to_dict(case)
+        case = case_detail(session, args.case_id)
+    if case is None:
+        raise CaseNotFound(f"no case with id {args.case_id}")
     if args.format == "json":
-        json.dump(data, out, ensure_ascii=False, indent=2)
+        json.dump(case.to_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
         return 0
-    out.write(f"case {data['id']}  channel={data['channel']}  user={data['user_hash'][:12]}…\n")
-    out.write(f"started {data['started_at']}  ended {data['ended_at'] or '-'}  rules {data['rules_version'] or '-'}\n")
-    for t in data["turns"]:
-        extra = f"  [{t['intent']} {t['confidence']:.2f}]" if t["intent"] and t["confidence"] is not None else ""
-        out.write(f"  {t['ts'][:19]} {t['speaker']:>4}: {t['text']}{extra}\n")
-    for a in data["assessments"]:
-        out.write(f"  assessment {a['id']} as of {a['as_of']} ({a['rules_version']}) facts={json.dumps(a['facts'])}\n")
-        for pid, status in a["results"].items():
-            out.write(f"    {pid}: {status}\n")
-    for n in data["notes"]:
-        out.write(f"  note by {n['author']} at {n['created_at'][:19]}: {n['text']}\n")
+    c = case.summary
+    out.write(f"case {c.id}  channel={c.channel}  user={c.user_hash[:12]}…  (times in Shanghai)\n")
+    out.write(f"started {_ts(c.started_at)}  ended {_ts(c.ended_at)}  rules {c.rules_version or '-'}\n")
+    for t in case.turns:
+        extra = f"  [{t.intent} {t.confidence:.2f}]" if t.intent and t.confidence is not None else ""
+        out.write(f"  {_ts(t.ts)} {t.speaker:>4}: {t.text}{extra}\n")
+    for a in case.assessments:
+        out.write(f"  assessment {a.id} as of {a.as_of} ({a.rules_version}) facts={json.dumps(a.facts)}\n")
+        for r in a.results:
+            out.write(f"    {r.policy_id}: {r.status}\n")
+    for n in case.notes:
+        out.write(f"  note by {n.author} at {_ts(n.created_at)}: {n.text}\n")
     return 0
 
 
@@ -221,7 +221,7 @@ CSV_COLUMNS = (
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from caselog.queries import case_to_dict, iter_cases
+    from caselog.queries import iter_case_details
 
     filters = _filters(args)
     engine = _engine(args)
@@ -232,16 +232,16 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         if writer:
             writer.writerow(CSV_COLUMNS)
         with Session(engine) as session:
-            for case in iter_cases(session, **filters):
-                data = case_to_dict(case)
+            for case in iter_case_details(session, **filters):
                 count += 1
                 if writer is None:
-                    target.write(json.dumps(data, ensure_ascii=False) + "\n")
+                    target.write(json.dumps(case.to_dict(), ensure_ascii=False) + "\n")
                     continue
-                for t in data["turns"]:
+                c = case.summary
+                for t in case.turns:
                     writer.writerow(
-                        [data["id"], data["channel"], data["user_hash"], data["started_at"], t["seq"], t["ts"],
-                         t["speaker"], t["text"], t["intent"] or "", "" if t["confidence"] is None else t["confidence"]]
+                        [c.id, c.channel, c.user_hash, c.started_at.isoformat(), t.seq, t.ts.isoformat(),
+                         t.speaker, t.text, t.intent or "", "" if t.confidence is None else t.confidence]
                     )  # fmt: skip
     finally:
         if args.output:
@@ -257,11 +257,11 @@ def cmd_counts(args: argparse.Namespace, out: TextIO) -> int:
     with Session(_engine(args)) as session:
         rows = counts_per_measure_and_status(session, args.since, args.until, bucket=args.bucket)
     if args.format == "json":
-        json.dump([{**r, "bucket": r["bucket"].isoformat()} for r in rows], out, ensure_ascii=False, indent=2)
+        json.dump([r.to_dict() for r in rows], out, ensure_ascii=False, indent=2)
         out.write("\n")
         return 0
     for r in rows:
-        out.write(f"{r['bucket']}  {r['policy_id']:<40} {r['status']:<20} {r['count']}\n")
+        out.write(f"{r.bucket}  {r.policy_id:<40} {r.status:<20} {r.count}\n")
     return 0
 
 

@@ -2,7 +2,7 @@
 
 - `session_started` closes the person's open case and opens a new one; `restart` closes it.
 - `user` / `bot` events become turns (text already masked by the channel and the spool).
-- A bot event carrying `custom.assessment` (CONTRACT section 2) becomes an assessment with one
+- A bot event carrying `custom.assessment` (docs/interfaces.md section 2) becomes an assessment with one
   result row per measure; its facts are the case's fact slots at that moment, plus the slots the
   same action sets after its messages (Rasa logs an action's messages before its slot events).
 - `slot` events named after a fact (rules.FACTS) keep the case's current facts.

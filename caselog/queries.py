@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,36 +17,10 @@ from caselog.errors import BadInput, CaseNotFound
 from caselog.models import Assessment, AssessmentResult, Case, StaffNote, StaffUser, Turn, utcnow
 from caselog.passwords import MIN_PASSWORD_LENGTH, burn_time, hash_password, verify_password
 from caselog.privacy import mask_text
+from caselog.records import CaseDetail, CaseSummary, MeasureCount
 from rules.vocabulary import SHANGHAI, day_end, day_start, parse_iso_date
 
 BUCKETS = ("day", "week", "month")
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    id: int
-    channel: str
-    user_hash: str
-    started_at: dt.datetime
-    ended_at: dt.datetime | None
-    rules_version: str | None
-    turn_count: int
-    assessment_count: int
-    # The latest assessment's statuses, policy_id -> status ({} when the case has none).
-    latest_statuses: dict[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "channel": self.channel,
-            "user_hash": self.user_hash,
-            "started_at": self.started_at.isoformat(),
-            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
-            "rules_version": self.rules_version,
-            "turn_count": self.turn_count,
-            "assessment_count": self.assessment_count,
-            "latest_statuses": dict(self.latest_statuses),
-        }
 
 
 def _as_datetime(value: dt.date | dt.datetime | None, *, end: bool = False) -> dt.datetime | None:
@@ -187,8 +160,13 @@ def get_case(session: Session, case_id: int) -> Case | None:
     ).first()
 
 
-def iter_cases(session: Session, **filters: Any) -> Iterable[Case]:
-    """Every matching case, fully loaded, oldest first, fetched in pages (for export)."""
+def case_detail(session: Session, case_id: int) -> CaseDetail | None:
+    case = get_case(session, case_id)
+    return CaseDetail.of(case) if case is not None else None
+
+
+def iter_case_details(session: Session, **filters: Any) -> Iterable[CaseDetail]:
+    """Every matching case with its turns, assessments and notes, oldest first, fetched in pages (for export)."""
     page = 200
     last_id = 0
     while True:
@@ -197,45 +175,11 @@ def iter_cases(session: Session, **filters: Any) -> Iterable[Case]:
         if not ids:
             return
         for case_id in ids:
-            case = get_case(session, case_id)
-            if case is not None:
-                yield case
+            detail = case_detail(session, case_id)
+            if detail is not None:
+                yield detail
         last_id = ids[-1]
         session.expunge_all()
-
-
-def case_to_dict(case: Case) -> dict[str, Any]:
-    return {
-        "id": case.id,
-        "channel": case.channel,
-        "user_hash": case.user_hash,
-        "started_at": case.started_at.isoformat(),
-        "ended_at": case.ended_at.isoformat() if case.ended_at else None,
-        "rules_version": case.rules_version,
-        "turns": [
-            {
-                "seq": t.seq,
-                "ts": t.ts.isoformat(),
-                "speaker": t.speaker,
-                "text": t.text,
-                "intent": t.intent,
-                "confidence": t.confidence,
-            }
-            for t in case.turns
-        ],
-        "assessments": [
-            {
-                "id": a.id,
-                "ts": a.ts.isoformat(),
-                "as_of": a.as_of.isoformat(),
-                "rules_version": a.rules_version,
-                "facts": a.facts,
-                "results": {r.policy_id: r.status for r in a.results},
-            }
-            for a in case.assessments
-        ],
-        "notes": [{"author": n.author, "text": n.text, "created_at": n.created_at.isoformat()} for n in case.notes],
-    }
 
 
 def add_note(session: Session, case_id: int, author: str, text: str) -> StaffNote:
@@ -272,10 +216,9 @@ def counts_per_measure_and_status(
     since: dt.date | dt.datetime | None = None,
     until: dt.date | dt.datetime | None = None,
     bucket: str = "day",
-) -> list[dict[str, Any]]:
-    """Assessment results counted per time bucket (Shanghai day, ISO week from Monday, month), measure and status.
-
-    Rows: {"bucket": date, "policy_id": str, "status": str, "count": int}, sorted by bucket, measure, status."""
+) -> list[MeasureCount]:
+    """Assessment results counted per time bucket (Shanghai day, ISO week from Monday, month), measure and status,
+    sorted by bucket, measure, status."""
     if bucket not in BUCKETS:
         raise BadInput(f"bucket must be one of {', '.join(BUCKETS)}, not {bucket!r}")
     day = _shanghai_day(session, Assessment.ts).label("day")
@@ -289,7 +232,7 @@ def counts_per_measure_and_status(
     for raw_day, policy_id, status, count in session.execute(stmt):
         d = parse_iso_date(raw_day)
         totals[(_bucket_start(d, bucket), policy_id, status)] += int(count)
-    return [{"bucket": b, "policy_id": p, "status": s, "count": n} for (b, p, s), n in sorted(totals.items())]
+    return [MeasureCount(b, p, s, n) for (b, p, s), n in sorted(totals.items())]
 
 
 def create_staff_user(session: Session, username: str, password: str) -> StaffUser:

@@ -1,6 +1,6 @@
 """MaskedRestInput: Rasa's REST channel with personal data masked at the edge.
 
-Its name stays "rest", so the URL stays `POST /webhooks/rest/webhook` (CONTRACT section 4).
+Its name stays "rest", so the URL stays `POST /webhooks/rest/webhook` (docs/interfaces.md section 4).
 The message text is masked (身份证号, mobile and bank card numbers) before Rasa's NLU, tracker
 store, logs or event broker see it. An optional `"metadata"` object in the request body (e.g.
 `{"channel": "telegram"}`) is passed on with the message, its strings masked too. A turn that fails

@@ -1,4 +1,4 @@
-"""`python -m rules assess|test|show|list` (CONTRACT.md sections 2 and 3)."""
+"""`python -m rules assess|test|show|list` (docs/interfaces.md sections 2 and 3)."""
 
 from __future__ import annotations
 

@@ -1,38 +1,50 @@
-"""The facts the bot may know about a person (CONTRACT.md section 1), their types and Chinese labels."""
+"""The facts the bot may know about a person (docs/interfaces.md section 1), loaded from `facts.yaml`.
+
+Each fact has its contract type, Chinese label and question, its choices and how it is read from text
+(`Fact.read`, used by understanding.facts). `validate_facts` checks a facts object against the contract.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from rules.errors import FactError
 
-EMPLOYMENT_STATUSES = ("employed", "unemployed", "flexible", "student", "self_employed")
-HARDSHIP_GROUPS = (
-    "older_unemployed",
-    "long_term_unemployed_youth",
-    "zero_employment_family",
-    "low_income_family",
-    "disabled",
-    "released_prisoner",
-    "drug_rehab",
-)
+FACTS_FILE = Path(__file__).resolve().parent / "facts.yaml"
+TYPES = ("bool", "int", "enum", "list", "str")
+READ_KINDS = ("phrases", "choice", "age", "duration", "year")
 
-VALUE_LABELS: dict[str, str] = {
-    "employed": "在职",
-    "unemployed": "失业",
-    "flexible": "灵活就业",
-    "student": "在校学生",
-    "self_employed": "自主创业/个体经营",
-    "older_unemployed": "大龄失业人员",
-    "long_term_unemployed_youth": "长期失业青年",
-    "zero_employment_family": "零就业家庭成员",
-    "low_income_family": "低收入困难家庭成员",
-    "disabled": "残疾人",
-    "released_prisoner": "刑满释放人员",
-    "drug_rehab": "戒毒康复人员",
-}
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    says: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    also: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReadSpec:
+    """How a fact is read from text (see facts.yaml's header)."""
+
+    kind: str
+    true: tuple[str, ...] = ()
+    false: tuple[str, ...] = ()
+    patterns_true: tuple[str, ...] = ()
+    patterns_false: tuple[str, ...] = ()
+    pattern_scope: str = "clause"  # "clause" or "message": where a pattern's words may stand apart
+    answers_true: tuple[str, ...] = ()  # short replies that answer this fact's own question (外地的 → no hukou)
+    answers_false: tuple[str, ...] = ()
+    places: bool | None = None
+    colleges: bool | None = None
+    also: Mapping[str, Any] = field(default_factory=dict)
+    also_false: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -43,76 +55,97 @@ class Fact:
     question: str
     minimum: int | None = None
     maximum: int | None = None
-    choices: tuple[str, ...] = field(default_factory=tuple)
+    options: tuple[Choice, ...] = ()
     unit: str = ""
+    read: ReadSpec = field(default_factory=lambda: ReadSpec("phrases"))
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.options)
+
+    def value_label(self, value: Any) -> str:
+        return next((c.label for c in self.options if c.value == value), str(value))
 
     def describe_value(self, value: Any) -> str:
         if self.type == "bool":
             return "是" if value else "否"
-        if self.type == "enum":
-            return VALUE_LABELS.get(value, str(value))
+        if self.type in ("enum", "str"):
+            return self.value_label(value)
         if self.type == "list":
-            return "、".join(VALUE_LABELS.get(v, str(v)) for v in value) or "无"
+            return "、".join(self.value_label(v) for v in value) or "无"
         return f"{value}{self.unit}"
 
 
-FACTS: dict[str, Fact] = {
-    f.name: f
-    for f in (
-        Fact("age", "int", "年龄", "您今年多大年纪？", minimum=16, maximum=100, unit="岁"),
-        Fact("shanghai_hukou", "bool", "本市户籍", "您是上海户籍吗？"),
-        Fact("resident_in_shanghai", "bool", "常住上海", "您现在常住上海吗？"),
-        Fact("is_college_graduate", "bool", "高校毕业生（大专及以上）", "您是大专及以上学历的高校毕业生吗？"),
-        Fact("graduation_year", "int", "毕业年份", "您是哪一年毕业（或预计哪一年毕业）？", minimum=1940, maximum=2100),
-        Fact("graduated_from_shanghai_college", "bool", "本市高校毕业生", "您是从上海的高校毕业的吗？"),
-        Fact("in_graduating_year", "bool", "毕业学年在校生", "您现在是毕业学年的在校生吗？"),
-        Fact("vocational_school_student", "bool", "职业院校学生", "您是职业院校（中职、高职）的学生吗？"),
-        Fact(
-            "employment_status",
-            "enum",
-            "就业状态",
-            "您现在的就业状态是？（在职 / 失业 / 灵活就业 / 在校学生 / 自主创业）",
-            choices=EMPLOYMENT_STATUSES,
-        ),
-        Fact("unemployed_months", "int", "失业时长（月）", "您失业多久了？", minimum=0, unit="个月"),
-        Fact("registered_unemployed", "bool", "已办理失业登记", "您办理过失业登记吗？"),
-        Fact("receiving_unemployment_insurance", "bool", "正在领取失业保险金", "您现在在领失业保险金（失业金）吗？"),
-        Fact("wants_job", "bool", "有就业意愿", "您现在想找工作吗？"),
-        Fact("hardship_certified", "bool", "已被认定为就业困难人员", "您已经被认定为就业困难人员了吗？"),
-        Fact(
-            "hardship_groups",
-            "list",
-            "所属困难群体",
-            "您属于以下哪类人员吗？大龄失业、长期失业青年、零就业家庭、低收入困难家庭、残疾人、刑满释放、戒毒康复（都不是可以说“都不是”；算不算大龄失业、长期失业青年，《意见》没有规定年龄和失业时长，由街道社区就业服务站认定时判断）",
-            choices=HARDSHIP_GROUPS,
-        ),
-        Fact("minimum_living_allowance", "bool", "低保对象", "您家是低保对象吗？"),
-        Fact("starting_business", "bool", "自主创业/准备创业", "您在创业或者准备创业吗？"),
-        Fact("migrant_worker", "bool", "农民工/农村劳动力", "您是农民工或农村劳动力吗？"),
-        Fact("yangtze_fisher", "bool", "长江退捕渔民", "您是长江退捕渔民吗？"),
-        Fact("low_income_rural_household", "bool", "低收入农户", "您家是低收入农户吗？"),
-        Fact("platform_worker", "bool", "平台网约劳动者", "您在外卖、网约车、快递这类平台上接单干活吗？"),
-        Fact("pregnant_or_nursing", "bool", "孕期、产期、哺乳期", "您目前在孕期、产期或哺乳期吗？"),
-        Fact(
-            "covid_affected_dismissal",
-            "bool",
-            "因感染或隔离被拒绝录用或解除合同",
-            "您有没有因为感染新冠或被隔离而被拒绝录用、被解除劳动合同？",
-        ),
-        Fact("enlisting", "bool", "应征入伍", "您打算或正在应征入伍吗？"),
-        Fact(
-            "hired_as_teacher",
-            "bool",
-            "被中小学/幼儿园/中职招用为教师",
-            "您是被中小学、幼儿园或中等职业学校招用为教师吗？",
-        ),
-        Fact(
-            "employer_industry",
-            "str",
-            "用人单位所在行业",
-            "您（或想了解的用人单位）是哪个行业的？比如餐饮、零售、旅游",
-        ),
+def _strings(raw: Any, where: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(s, str) and s for s in raw):
+        raise ValueError(f"{where} must be a list of strings")
+    return tuple(raw)
+
+
+def _read_spec(name: str, raw: Any) -> ReadSpec:
+    if not isinstance(raw, Mapping) or raw.get("kind") not in READ_KINDS:
+        raise ValueError(f"fact {name}: read.kind must be one of {', '.join(READ_KINDS)}")
+    patterns = raw.get("patterns") or {}
+    return ReadSpec(
+        kind=raw["kind"],
+        true=_strings(raw.get("says_true"), f"fact {name}: read.says_true"),
+        false=_strings(raw.get("says_false"), f"fact {name}: read.says_false"),
+        patterns_true=_strings(patterns.get("says_true"), f"fact {name}: read.patterns.says_true"),
+        patterns_false=_strings(patterns.get("says_false"), f"fact {name}: read.patterns.says_false"),
+        pattern_scope=str(patterns.get("scope", "clause")),
+        answers_true=_strings(raw.get("answers_true"), f"fact {name}: read.answers_true"),
+        answers_false=_strings(raw.get("answers_false"), f"fact {name}: read.answers_false"),
+        places=raw.get("places"),
+        colleges=raw.get("colleges"),
+        also=dict(raw.get("also") or {}),
+        also_false=dict(raw.get("also_false") or {}),
     )
+
+
+def _fact(name: str, raw: Mapping[str, Any]) -> Fact:
+    if raw.get("type") not in TYPES:
+        raise ValueError(f"fact {name}: type must be one of {', '.join(TYPES)}")
+    options = tuple(
+        Choice(
+            str(value),
+            str(spec["label"]),
+            _strings(spec.get("says"), f"fact {name}: choice {value} says"),
+            _strings(spec.get("patterns"), f"fact {name}: choice {value} patterns"),
+            dict(spec.get("also") or {}),
+        )
+        for value, spec in (raw.get("choices") or {}).items()
+    )
+    return Fact(
+        name=name,
+        type=raw["type"],
+        label=str(raw["label"]),
+        question=str(raw["question"]),
+        minimum=raw.get("min"),
+        maximum=raw.get("max"),
+        options=options,
+        unit=str(raw.get("unit", "")),
+        read=_read_spec(name, raw.get("read")),
+    )
+
+
+def load_facts(path: Path = FACTS_FILE) -> dict[str, Fact]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    facts = {name: _fact(name, spec) for name, spec in raw.items()}
+    for fact in facts.values():
+        for implied in (*fact.read.also, *fact.read.also_false, *(n for c in fact.options for n in c.also)):
+            if implied not in facts:
+                raise ValueError(f"fact {fact.name}: read.also names an unknown fact {implied!r}")
+    return facts
+
+
+FACTS: dict[str, Fact] = load_facts()
+EMPLOYMENT_STATUSES = FACTS["employment_status"].choices
+HARDSHIP_GROUPS = FACTS["hardship_groups"].choices
+# Chinese labels of the enum and list values (employment statuses, hardship groups)
+VALUE_LABELS: dict[str, str] = {
+    c.value: c.label for name in ("employment_status", "hardship_groups") for c in FACTS[name].options
 }
 
 

@@ -35,15 +35,17 @@ FUZZY_CUTOFF = 80.0
 FUZZY_MIN_LEN = 6
 MARGIN = 0.5  # every measure closer than this to the best one is part of the answer (ties, mostly)
 MEASURE_MIN = 4.0  # below this the question names no measure
-STATEMENT_MIN = 5.0  # a statement without a question needs a specific cue
+STATEMENT_MIN = 5.0  # a statement of a need without a question needs a specific cue
+BARE_NAME_SHARE = 0.75  # a message that is mostly a measure's name asks about that measure
 MAX_MEASURES = 4
 MAX_CANDIDATES = 4
 EMPLOYER_BONUS = 0.5  # an employer's question prefers employer measures, a job seeker's the others
 GAP = "…"
+NAME = "name:"  # the concept holding a measure's names is called name:<id>
 GAP_REGEX = ".{0,6}"
 
 # A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
-_NEGATION = re.compile(r"(不是|并非|不算|不属于|没上过|没读过|没当过|没有|没|非)$")
+_NEGATION = re.compile(r"(不是|并非|不算|不属于|没上过|没读过|没当过|没有|没|非|未)$")
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没)$")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
@@ -99,14 +101,26 @@ def _term_regex(term: str) -> str:
 class Concept:
     name: str
     terms: tuple[str, ...]
-    regex: re.Pattern[str]
+    regexes: tuple[re.Pattern[str], ...]  # the plain terms in one, each "re:" term on its own (its groups are its own)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the concept's terms are in the text, leaving out negated ones (不是大学生)."""
+        found: list[tuple[int, int]] = []
+        for regex in self.regexes:
+            for m in regex.finditer(text):
+                before = text[max(0, m.start() - 3) : m.start()]
+                if _NEGATION.search(before) and not _QUESTION_FORM.search(before):
+                    continue
+                found.append(m.span())
+        return found
 
     def found_in(self, text: str) -> bool:
-        for m in self.regex.finditer(text):
-            before = text[max(0, m.start() - 3) : m.start()]
-            if _NEGATION.search(before) and not _QUESTION_FORM.search(before):
-                continue
-            return True
+        for regex in self.regexes:
+            for m in regex.finditer(text):
+                before = text[max(0, m.start() - 3) : m.start()]
+                if _NEGATION.search(before) and not _QUESTION_FORM.search(before):
+                    continue
+                return True
         return False
 
 
@@ -114,7 +128,10 @@ def _make_concept(name: str, terms: Iterable[str]) -> Concept:
     ordered = sorted(dict.fromkeys(terms), key=len, reverse=True)
     if not ordered:
         raise ValueError(f"concept {name!r} has no terms")
-    return Concept(name, tuple(ordered), re.compile("|".join(_term_regex(t) for t in ordered)))
+    plain = [_term_regex(t) for t in ordered if not t.startswith("re:")]
+    regexes = [re.compile("|".join(plain))] if plain else []
+    regexes.extend(re.compile(_term_regex(t)) for t in ordered if t.startswith("re:"))
+    return Concept(name, tuple(ordered), tuple(regexes))
 
 
 @dataclass(frozen=True)
@@ -191,6 +208,10 @@ class Lexicon:
     order: dict[str, int] = field(default_factory=dict)  # catalogue position of each measure
     kinds: dict[str, str] = field(default_factory=dict)  # catalogue kind of each measure
 
+    @property
+    def name_concepts(self) -> tuple[str, ...]:
+        return tuple(m.name_concept for m in self.measures if m.name_concept)
+
     def concept(self, ref: str) -> str:
         """A concept name, or an inline 'a|b|c' word list registered under its own text."""
         if ref in self.concepts:
@@ -266,7 +287,7 @@ def load_lexicon(path: Path = DATA_FILE) -> Lexicon:
         cues = [_cue(lex, c, f"measures.{pid}") for c in raw.get("cues") or []]
         name_concept = None
         if names:
-            name_concept = f"name:{pid}"
+            name_concept = f"{NAME}{pid}"
             lex.concepts[name_concept] = _make_concept(name_concept, names)
             unless = tuple(lex.concept(str(c)) for c in raw.get("names_unless") or [])
             cues.insert(0, Cue((name_concept,), unless, NAME_SCORE))
@@ -340,7 +361,7 @@ def _homophone_index(lex: Lexicon) -> dict[tuple[str, str], tuple[tuple[str, Rea
     indexed by the readings of their first two characters."""
     index: dict[tuple[str, str], dict[str, Readings]] = {}
     for concept in lex.concepts.values():
-        shortest = 3 if concept.name.startswith("name:") else 4
+        shortest = 3 if concept.name.startswith(NAME) else 4
         for term in concept.terms:
             if shortest <= len(term) <= 10 and _CJK.match(term):
                 readings = tuple(_syllables(ch) for ch in term)
@@ -401,17 +422,42 @@ def repair_homophones(text: str, lex: Lexicon | None = None) -> str:
 
 
 class _Hits:
-    """Which concepts a text contains: every concept is looked for once (a regex search each)."""
+    """Which concepts a text contains: every concept is looked for once (a regex search each). A measure's name
+    found only inside a longer name of another measure does not count (创业补贴 in 求职创业补贴)."""
 
     def __init__(self, lex: Lexicon, text: str) -> None:
         self.text = text
-        self.found = frozenset(name for name, concept in lex.concepts.items() if concept.found_in(text))
+        found = {name for name, concept in lex.concepts.items() if not name.startswith(NAME) and concept.found_in(text)}
+        names = {name: lex.concepts[name].spans(text) for name in lex.name_concepts}
+        names = {name: spans for name, spans in names.items() if spans}
+        self.name_spans: list[tuple[int, int]] = []
+        for name, spans in names.items():
+            others = [span for other, of_other in names.items() if other != name for span in of_other]
+            kept = [span for span in spans if not any(_inside(span, o) for o in others)]
+            if kept:
+                found.add(name)
+                self.name_spans.extend(kept)
+        self.found = frozenset(found)
+        # names said only in the negative (不属于困难行业): that measure is not wanted
+        self.denied = frozenset(
+            name for name in lex.name_concepts if name not in found and lex.concepts[name].regexes[0].search(text)
+        )
+
+    def name_coverage(self) -> float:
+        """How much of the text (letters, not punctuation) measure names take up."""
+        letters = sum(1 for ch in self.text if ch.isalnum())
+        covered = {i for start, end in self.name_spans for i in range(start, end)}
+        return len(covered) / letters if letters else 0.0
 
     def __call__(self, name: str) -> bool:
         return name in self.found
 
     def cue(self, cue: Cue) -> bool:
         return cue.when_set <= self.found and not (cue.unless_set & self.found)
+
+
+def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    return other[0] <= span[0] and span[1] <= other[1] and (span[1] - span[0]) < (other[1] - other[0])
 
 
 @dataclass(frozen=True)
@@ -481,11 +527,13 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
     strong = [s for s in scored if s.score >= STATEMENT_MIN]
     best: tuple[int, Family, list[str]] | None = None
     for family in lex.families:
-        if family.audience and family.audience != audience:
-            continue
         if not any(hits(t) for t in family.triggers):
             continue
-        members = [m.id for m in family.members if m.only_if is None or hits(m.only_if)]
+        members = [
+            m.id
+            for m in family.members
+            if (m.only_if is None or hits(m.only_if)) and f"{NAME}{m.id}" not in hits.denied
+        ]
         topics = {s.id for s in strong if _topical(lex, s.cue, family)}
         # a topic of its own answers the question; several of the family's own topics are an enumeration
         if topics and len(topics & set(members)) < 2:
@@ -556,6 +604,8 @@ def match_question(text: str) -> QuestionMatch:
     markers = lex.markers
     asks = markers["question"].found_in(clean)
     needs = not asks and markers["need"].found_in(clean)
+    if not asks and not needs and hits.name_coverage() >= BARE_NAME_SHARE:
+        asks = True  # a measure's name on its own (公益性岗位): what is it?
     audience = _audience(lex, clean)
 
     fuzzy = _fuzzy_names(lex, clean)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.web import casedata
 from bot.web.auth import Staff, check_csrf
 from bot.web.state import DB, app_state
+from caselog.records import CaseSummary
 from rules.vocabulary import STATUSES, parse_iso_date, shanghai_today, status_label
 
 router = APIRouter()
@@ -46,7 +47,7 @@ def _filters(request: Request) -> dict[str, Any]:
     }
 
 
-def _search(request: Request, session: Session, f: dict[str, Any]) -> list[dict[str, Any]]:
+def _search(session: Session, f: dict[str, Any]) -> list[CaseSummary]:
     return casedata.search_cases(
         session,
         since=f["since"],
@@ -56,14 +57,13 @@ def _search(request: Request, session: Session, f: dict[str, Any]) -> list[dict[
         status=f["status"],
         limit=PAGE_SIZE + 1,
         offset=(f["page"] - 1) * PAGE_SIZE,
-        titles=app_state(request).titles,
     )
 
 
 @router.get("/cases", response_class=HTMLResponse)
 def cases_page(request: Request, user: Staff, session: DB) -> Any:
     f = _filters(request)
-    found = _search(request, session, f)
+    found = _search(session, f)
     query = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in f.items() if v and k != "page"}
     return app_state(request).render(
         request, "cases.html", cases=found[:PAGE_SIZE], more=len(found) > PAGE_SIZE, f=f, query=query
@@ -73,13 +73,14 @@ def cases_page(request: Request, user: Staff, session: DB) -> Any:
 @router.get("/api/cases")
 def cases_api(request: Request, user: Staff, session: DB) -> JSONResponse:
     f = _filters(request)
-    found = _search(request, session, f)
-    return JSONResponse({"cases": found[:PAGE_SIZE], "more": len(found) > PAGE_SIZE, "page": f["page"]})
+    found = _search(session, f)
+    cases = [c.to_dict() for c in found[:PAGE_SIZE]]
+    return JSONResponse({"cases": cases, "more": len(found) > PAGE_SIZE, "page": f["page"]})
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(case_id: int, request: Request, user: Staff, session: DB) -> Any:
-    case = casedata.case_detail(session, case_id, app_state(request).titles)
+    case = casedata.case_detail(session, case_id)
     if case is None:
         return app_state(request).render(request, "notfound.html", status_code=404)
     return app_state(request).render(request, "case.html", case=case)
@@ -87,10 +88,10 @@ def case_page(case_id: int, request: Request, user: Staff, session: DB) -> Any:
 
 @router.get("/api/cases/{case_id}")
 def case_api(case_id: int, request: Request, user: Staff, session: DB) -> JSONResponse:
-    case = casedata.case_detail(session, case_id, app_state(request).titles)
+    case = casedata.case_detail(session, case_id)
     if case is None:
         return JSONResponse({"error": "not found"}, status_code=404)
-    return JSONResponse(case)
+    return JSONResponse(case.to_dict())
 
 
 @router.post("/cases/{case_id}/notes")
@@ -105,10 +106,10 @@ def add_note(
     check_csrf(request, csrf_token)
     text = note.strip()
     state = app_state(request)
-    if casedata.case_detail(session, case_id, state.titles) is None:
+    case = casedata.case_detail(session, case_id)
+    if case is None:
         return state.render(request, "notfound.html", status_code=404)
     if not text or len(text) > 2000:
-        case = casedata.case_detail(session, case_id, state.titles)
         return state.render(request, "case.html", status_code=400, case=case, error="备注不能为空，且不超过2000字。")
     casedata.add_note(session, case_id, user, text)
     return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
@@ -128,15 +129,15 @@ def stats_api(request: Request, user: Staff, session: DB) -> JSONResponse:
     bucket = q.get("bucket") if q.get("bucket") in BUCKETS else "day"
     rows = casedata.stats(session, since=_date(q.get("since")), until=_date(q.get("until")), bucket=bucket)
     titles = app_state(request).titles
-    labels = sorted({b for b, _, _, _ in rows})
+    labels = sorted({r.bucket.isoformat() for r in rows})
     policy = q.get("policy_id") or None
     series = {s: [0] * len(labels) for s in STATUSES}
     per_measure: dict[str, dict[str, int]] = {}
-    for b, pid, status, n in rows:
-        per_measure.setdefault(pid, dict.fromkeys(STATUSES, 0))
-        per_measure[pid][status] = per_measure[pid].get(status, 0) + n
-        if policy is None or pid == policy:
-            series.setdefault(status, [0] * len(labels))[labels.index(b)] += n
+    for r in rows:
+        counts = per_measure.setdefault(r.policy_id, dict.fromkeys(STATUSES, 0))
+        counts[r.status] = counts.get(r.status, 0) + r.count
+        if policy is None or r.policy_id == policy:
+            series.setdefault(r.status, [0] * len(labels))[labels.index(r.bucket.isoformat())] += r.count
     return JSONResponse(
         {
             "bucket": bucket,

@@ -17,9 +17,16 @@ from bot.ratelimit import RateLimiter
 from bot.web.session import SessionSigner
 from bot.web.settings import WebSettings
 from rules import default_policies
-from rules.vocabulary import ACTIONABLE, CHANNEL_LABELS, OPINION_NUMBER, STATUSES, status_label
+from rules.vocabulary import ACTIONABLE, CHANNEL_LABELS, OPINION_NUMBER, STATUSES, local_time, status_label
 
 HERE = Path(__file__).resolve().parent
+
+
+def load_templates() -> Jinja2Templates:
+    found = Jinja2Templates(directory=str(HERE / "templates"))
+    found.env.filters.update(local_time=local_time, status_label=status_label)
+    found.env.globals.update(channels=CHANNEL_LABELS, actionable=ACTIONABLE, opinion_number=OPINION_NUMBER)
+    return found
 
 
 def measure_titles() -> dict[str, str]:
@@ -34,10 +41,13 @@ class AppState:
     rasa: RasaClient
     salt: bytes
     signer: SessionSigner
-    templates: Jinja2Templates = field(default_factory=lambda: Jinja2Templates(directory=str(HERE / "templates")))
+    templates: Jinja2Templates = field(default_factory=load_templates)
     titles: dict[str, str] = field(default_factory=measure_titles)
     login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(10, 60.0))
     chat_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
+
+    def rasa_api_token(self) -> str | None:
+        return self.settings.rasa_api_token
 
     def statuses(self) -> list[tuple[str, str]]:
         return [(s, status_label(s)) for s in STATUSES]
@@ -47,9 +57,6 @@ class AppState:
         context.update(
             user=session.user,
             csrf_token=session.csrf,
-            channels=CHANNEL_LABELS,
-            actionable=ACTIONABLE,
-            opinion_number=OPINION_NUMBER,
             statuses=self.statuses(),
             titles=self.titles,
         )

@@ -1,4 +1,4 @@
-"""domain.yml keeps the CONTRACT: fact slots, intents, entities, one utter_ask per fact from rules.FACTS."""
+"""domain.yml keeps docs/interfaces.md: fact slots, intents, entities, one utter_ask per fact from rules.FACTS."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""action_give_assessment: the readable answer and the CONTRACT section 4 payload."""
+"""action_give_assessment: the readable answer and the docs/interfaces.md section 4 payload."""
 
 from __future__ import annotations
 

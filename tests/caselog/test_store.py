@@ -160,15 +160,15 @@ def test_counts_per_measure_and_status(engine: sa.Engine, spool: Spool) -> None:
     drain_once(spool, engine)
     with Session(engine) as s:
         rows = queries.counts_per_measure_and_status(s, dt.date(2022, 7, 1), dt.date(2022, 7, 31))
-        per_day = {r["bucket"] for r in rows}
+        per_day = {r.bucket for r in rows}
         assert per_day == {dt.date(2022, 7, 1), dt.date(2022, 7, 3)}
-        n_measures = len({r["policy_id"] for r in rows})
-        assert sum(r["count"] for r in rows) == 2 * n_measures  # two assessments, each covers every measure
+        n_measures = len({r.policy_id for r in rows})
+        assert sum(r.count for r in rows) == 2 * n_measures  # two assessments, each covers every measure
         monthly = queries.counts_per_measure_and_status(s, None, None, bucket="month")
-        assert {r["bucket"] for r in monthly} == {dt.date(2022, 7, 1)}
-        assert sum(r["count"] for r in monthly) == 2 * n_measures
+        assert {r.bucket for r in monthly} == {dt.date(2022, 7, 1)}
+        assert sum(r.count for r in monthly) == 2 * n_measures
         weekly = queries.counts_per_measure_and_status(s, bucket="week")
-        assert {r["bucket"] for r in weekly} == {dt.date(2022, 6, 27)}  # the Monday of that week
+        assert {r.bucket for r in weekly} == {dt.date(2022, 6, 27)}  # the Monday of that week
         assert queries.counts_per_measure_and_status(s, dt.date(2022, 8, 1), None) == []
         with pytest.raises(BadInput):
             queries.counts_per_measure_and_status(s, bucket="year")

@@ -11,35 +11,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-DIGITS: dict[str, int] = {
-    "零": 0,
-    "〇": 0,
-    "○": 0,
-    "一": 1,
-    "壹": 1,
-    "二": 2,
-    "贰": 2,
-    "两": 2,
-    "俩": 2,
-    "三": 3,
-    "叁": 3,
-    "四": 4,
-    "肆": 4,
-    "五": 5,
-    "伍": 5,
-    "六": 6,
-    "陆": 6,
-    "七": 7,
-    "柒": 7,
-    "八": 8,
-    "捌": 8,
-    "九": 9,
-    "玖": 9,
-}
-UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-MYRIAD = "万"
+import cn2an
 
-_CN_CHARS = "".join(DIGITS) + "".join(UNITS) + MYRIAD
+DIGITS: dict[str, int] = {
+    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+    "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}  # fmt: skip
+UNITS = "十拾百佰千仟万廿"
+
+_CN_CHARS = "".join(DIGITS) + UNITS
 NUMBER = rf"(?:[0-9]+|[{_CN_CHARS}]+)"
 _NUMBER_RE = re.compile(NUMBER)
 
@@ -55,8 +35,12 @@ def is_range(token: str) -> bool:
 
 
 def chinese_to_int(token: str) -> int | None:
-    """One numeral token (`53`, `五十三`, `两百`, `二〇二二`, `三千五`) → int, or None if it is not one."""
-    token = normalise(token)
+    """One numeral token (`53`, `五十三`, `伍十`, `两百五`, `二〇二二`, `三千五`) → int, or None if it is not one.
+
+    cn2an reads Chinese and financial numerals; what it reads differently from people is handled first: two
+    neighbouring digits are a range (八九 = eight or nine: the lower bound), 俩 is two.
+    """
+    token = normalise(token).replace("俩", "两")
     if not token:
         return None
     if token.isdigit():
@@ -64,31 +48,15 @@ def chinese_to_int(token: str) -> int | None:
     if any(ch not in _CN_CHARS for ch in token):
         return None
     if is_range(token):
-        return DIGITS[token[0]]  # 八九 (eight or nine): the lower bound
+        return DIGITS[token[0]]
     if all(ch in DIGITS for ch in token):
         # digit by digit: 二〇二二 → 2022; a single digit is just itself
         return int("".join(str(DIGITS[ch]) for ch in token))
-    total = 0  # completed 万 groups
-    section = 0  # value below 万
-    number = 0  # pending digit
-    for i, ch in enumerate(token):
-        prev = token[i - 1] if i else ""
-        if ch in DIGITS:
-            number = DIGITS[ch]
-            if i == len(token) - 1 and prev in (*UNITS, MYRIAD):
-                # colloquial trailing digit: 两百五 = 250, 三千五 = 3500, 一万二 = 12000
-                unit = 10000 if prev == MYRIAD else UNITS[prev]
-                if unit >= 100:
-                    number *= unit // 10
-        elif ch in UNITS:
-            if number == 0 and prev not in DIGITS:
-                number = 1  # 十五 = 15
-            section += number * UNITS[ch]
-            number = 0
-        else:  # 万
-            total += (section + number) * 10000
-            section = number = 0
-    return total + section + number
+    try:
+        value = cn2an.cn2an(token, "normal")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return int(value) if float(value).is_integer() else None
 
 
 def first_int(text: str) -> int | None:

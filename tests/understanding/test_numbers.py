@@ -2,7 +2,15 @@ import datetime as dt
 
 import pytest
 
-from actions.numbers import Duration, chinese_to_int, first_int, parse_age, parse_duration, parse_months, parse_year
+from understanding.numbers import (
+    Duration,
+    chinese_to_int,
+    first_int,
+    parse_age,
+    parse_duration,
+    parse_months,
+    parse_year,
+)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,63 @@
+"""The channel-edge normalisation: script, width, typos of the project's words, masked numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from understanding.normalise import MASKED_PLACEHOLDER, normalise
+from understanding.typos import fix_typos
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("我是上海戶口，今年四十五歲，失業八個月了", "我是上海户口，今年四十五岁，失业八个月了"),
+        ("我失业３个月，ＨＲ说不续了", "我失业3个月，HR说不续了"),
+        ("失业　半年", "失业 半年"),
+        ("身份证**************1234，失业三个月", f"身份证{MASKED_PLACEHOLDER}，失业三个月"),
+        ("我叫〔姓名〕", "我叫〔姓名〕"),
+    ],
+)
+def test_normalise(typed: str, read: str) -> None:
+    assert normalise(typed) == read
+
+
+def test_chinese_punctuation_stays_as_the_training_data_writes_it() -> None:
+    assert normalise("你好，我想问问？") == "你好，我想问问？"
+
+
+@pytest.mark.parametrize(
+    ("typed", "fixed"),
+    [
+        ("失叶半年了", "失业半年了"),
+        ("家里是低包户", "家里是低保户"),
+        ("没有上海户扣", "没有上海户口"),
+        ("想就叶", "想就业"),
+        ("我是外卖旗手", "我是外卖骑手"),
+        ("有残急证", "有残疾证"),
+        ("在领失业经", "在领失业金"),  # 经/金: front and back nasal merged
+        ("我是从安微来的", "我是从安徽来的"),  # 微/徽 look alike
+        ("我在哺孔期", "我在哺乳期"),
+    ],
+)
+def test_homophone_and_shape_typos_of_the_lexicon_are_fixed(typed: str, fixed: str) -> None:
+    assert fix_typos(typed) == fixed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我在事业单位上班",  # 事业 is a word, not 失业
+        "我的等级证书",  # 等级 is a word, not 登记
+        "被认定为就业困难人员",  # never 为→未: a correction does not add a negation
+        "今年大专毕业",  # 年大 is not the college 宁大
+        "养家糊口不容易",
+    ],
+)
+def test_words_that_are_meant_stay(text: str) -> None:
+    assert fix_typos(text) == text
+
+
+def test_normalise_is_idempotent() -> None:
+    once = normalise("我失叶三個月了，戶扣在老家")
+    assert normalise(once) == once

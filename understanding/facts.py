@@ -1,0 +1,542 @@
+"""Read the contract facts a person states in one message (normalised text), clause by clause.
+
+`read(text, asked=..., known=..., as_of=...)` → `Reading`:
+- the message is cut into clauses (，。；！？ and 但是/不过/而且/也 …); a negation decides the value of the fact in
+  its own clause only, before the phrase (还没认定) or right after it (失业登记还没做);
+- phrases come from rules.FACTS (`read:` of each fact; longest phrase first), numbers and times from the
+  parsers (age, time out of work, graduation year, points in time against `as_of`), places and colleges from
+  `data/places.yml`;
+- in a question (吗、怎么、去哪里、能不能 …) only what comes before the question words and is said of oneself
+  counts (我失业了能领失业金吗 states 失业; 那我去哪里做失业登记 states nothing);
+- a clause about someone else (我老公失业了) states nothing about the writer;
+- a short reply to the pending question (`asked`) is read as its answer: 是的 / 还没 / 都不是 / 五十出头 / 不知道.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rules.facts import FACTS
+from understanding.english import to_chinese
+from understanding.lexicon import Assignment, patterns, phrase_table, places
+from understanding.numbers import NUMBER, chinese_to_int, parse_duration, parse_year
+from understanding.times import AGO, POINT, RECENT, months_since, months_since_point
+
+NEGATORS = (
+    "并没有",
+    "还没有",
+    "从来没",
+    "从没",
+    "从未",
+    "尚未",
+    "还未",
+    "还没",
+    "没有",
+    "不是",
+    "并非",
+    "没",
+    "未",
+    "不",
+    "非",
+    "无",
+)
+# after a phrase: 失业登记还没做 / 失业金没领 / 低保没有
+_POST_NEGATION = re.compile(
+    r"^[我也还都却]{0,2}(?:还没有|还没|没有|没|未|不)(?:[做办弄去领登记认定申请有过]|$|[，。,!！]?$)"
+)
+_CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：]|但是|可是|不过|而且|并且|然后|所以|只是|另外")
+_QUESTION_WORDS = re.compile(
+    r"能不能|可不可以|可以吗|能否|是否|会不会|要不要|有没有|有什么|有啥|有哪些|怎么|怎样|如何|哪里|哪儿|去哪|在哪|哪些|"
+    r"什么|多少|几个|能领|能申请|可以申请|能享受|可以享受|能拿|可以拿|该怎么|吗|\?|？"
+)
+_FIRST_PERSON = re.compile(r"我|本人|俺|咱|自己|来访者|这位|这个阿姨|这个大姐|这个大叔|该人|他|她")
+_SELF_STATE = re.compile(r"[了过着]|[0-9一二三四五六七八九十两半]")
+# a clause whose subject is someone else: 我老公失业了, 老公是农民工, 我妈让我来问问
+_OTHER_PERSON = re.compile(
+    r"^(?:我的?|俺的?|我们家|我家)?(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
+    r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆)"
+)
+# an intention is not a status: 想自己创业 / 毕业后想留在上海工作 / 打算开店
+_INTENT = re.compile(r"(?:想|打算|准备|计划|希望|想要|考虑|盼着)[^，。]{0,4}$")
+_FAMILY_LEVEL = frozenset({"minimum_living_allowance", "low_income_rural_household", "hardship_groups"})
+# 孩子刚满月还在哺乳期: a baby's age or feeding tells the mother's situation
+_CHILD = re.compile(r"^(?:我的?|俺的?)?(?:孩子|宝宝|娃|小孩|儿子|女儿|闺女)")
+_PAST = re.compile(r"以前|之前|原来|曾经|过去|早年|之前在")
+
+_UNEMPLOYMENT_WORDS = re.compile(
+    r"失业|没工作|没有工作|没上班|没有上班|没在上班|待业|下岗|被辞|辞退|被裁|裁员|离职|辞职|倒闭|解除|没续|不续|到期|没活|"
+    r"歇着|待着|呆着|闲着|找工作|没找到|尚未就业|未就业|没就业|无业|丢了工作|被开|开除|炒了|蹲|不干了|停工|歇业|赋闲|在家"
+)
+# a duration that is how long someone did something else: 干了二十年, 怀孕五个月, 住了八年, 戒了两年
+_OTHER_DURATION = re.compile(
+    r"(?:干了|工作了|做了|上了|上班|干过|做过|工龄|怀孕|怀了|孕|住了|住|待了|呆了|生活了|戒了|服刑|判了|读了|学了|开了|跑|"
+    r"送|领了|交了|缴了|打工|来上海|在上海|毕业|隔离|关了|坐了)[^，。]{0,3}$"
+)
+# a span of time; months need 个 (三个月), since 三月 is March
+_DURATION = re.compile(
+    rf"(?:{NUMBER}|几)(?:个)?(?:多|来)?(?:个)?(?:半)?年(?:半|多)?(?:零(?:{NUMBER})个月)?|(?:{NUMBER}|几|半)(?:个)(?:多|半)?月|"
+    rf"半年多?|大半年|(?:{NUMBER}|几)(?:个)?(?:多)?(?:星期|礼拜|周|天)"
+)
+_JUST_LOST = re.compile(
+    r"(?:刚|才|刚刚)[^，。]{0,5}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期)"
+)
+_SINCE_POINT = re.compile(
+    r"被辞|辞退|被裁|裁员|离职|辞职|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
+    r"到现在|至今|以来|开始|就"
+)
+_AGE = (
+    re.compile(rf"(?P<n>{NUMBER})(?:多|来)?(?:岁|周岁)"),
+    re.compile(rf"(?:今年|年龄|年纪|岁数)(?:是|有|已经)?(?P<n>{NUMBER})(?!年|个|月|届)"),
+    re.compile(
+        r"(?:我|本人|俺|来访者|男|女|[男女]性|大叔|阿姨|大姐|大爷|大妈|大哥|老伯|伯伯|小伙子?|姑娘|老人家?|男士|女士)"
+        r"[，,、 ]?(?:已经|都|快|才|今年)?"
+        r"(?P<n>[0-9]{2}|[一二三四五六七八九十]{2,3})(?:了|岁|[，,、 ]|$)"
+    ),
+    re.compile(r"(?:^|[，,、 ])(?:男|女)[，,、 ](?P<n>[0-9]{2})(?![0-9年个月届])"),
+    re.compile(r"(?P<n>[一二三四五六七八九]十)(?:出头|多)(?!年|个|天|月|万|块|元|斤|公里|小时|次|岁的)"),
+    re.compile(r"(?P<n>[一二三四五六七八九]十[一二三四五六七八九][一二三四五六七八九])(?!个|年|月)"),
+)
+_AGE_OTHER = re.compile(r"岁的(?:孩子|儿子|女儿|宝宝|小孩|娃)|岁以上|岁以下|岁以内|周岁以")
+_YEAR_FORMS = (
+    re.compile(r"(?P<y>(?:19|20)?[0-9]{2})\s*(?:届|界)"),
+    re.compile(r"(?P<y>(?:19|20)[0-9]{2}|[0-9]{2}|[一二〇零三四五六七八九]{2,4})年[^，。]{0,8}毕业(?!班)"),
+    re.compile(r"毕业于(?P<y>(?:19|20)[0-9]{2})"),
+    re.compile(r"(?P<y>(?:19|20)[0-9]{2})\s*(?:毕业生|毕业)"),
+    re.compile(r"(?P<y>今年|去年|前年|明年|后年)(?:[^，。]{0,4})毕业(?!班)"),
+    re.compile(r"毕业(?:快|已经|都)?(?P<n>[0-9一二三四五六七八九十两]+)年"),
+)
+_JUST_GRADUATED = re.compile(r"刚毕业|刚刚毕业|才毕业|毕业不久|刚从[^，。]{1,10}毕业|应届毕业")
+# the writer speaks for an employer (not: 公司的HR说合同不续了)
+_EMPLOYER = re.compile(
+    r"我是[^，。]{0,12}(?:HR|人事|老板|负责人|经理|招聘)|作为(?:HR|人事|企业|单位|老板)|(?:HR|人事)(?:想|问|咨询|请问)|"
+    r"我们(?:是)?(?:一家|做|开|[^，。家]{0,6}(?:公司|企业|店|厂|酒店|饭店|餐厅|旅行社|单位|机构|馆))|本公司|我司|企业主|用人单位|"
+    r"(?:公司|单位|店里|我们|厂里)(?:想|要|打算|准备)?招|想招(?:人|几个|一批|些)|招几个|招一批|招用"
+)
+_DONT_KNOW = re.compile(r"不知道|不清楚|不确定|不太清楚|说不好|说不准|忘了|不记得|记不清|不晓得|不懂|没概念|搞不清")
+_YES = re.compile(
+    r"^(?:嗯+|恩|是+|是的|是啊|是呀|对+|对的|对啊|对呀|没错|有|有的|有啊|对头|当然|肯定|确实|算是|算|在|在的|已经|办了|领了|"
+    r"要|想|会|打算|有这个打算|有这个想法|有打算|有想法|可以|好的|yes|yeah|yep)"
+)
+_NO = re.compile(r"^(?:不是|不|没有|没|无|否|还没|还没有|未|都不是|都没有|都没|一个都没有|啥都没|没呢|no|nope|nah)")
+_NONE_OF_THEM = re.compile(
+    r"都不是|都没有|都没|都不|一个都不|哪个都不|没有这些|没这些|以上都不|全都不|都不符合|都不属于|啥都不是|无"
+)
+_FILLER = re.compile(r"[，。,.!！?？~～…、\s]|吧|啊|呀|呢|哈|嘛|哦|噢|额|呃|的|了|哈哈|吗")
+
+
+@dataclass
+class Reading:
+    """What one message states. `facts` hold contract-typed values; `denied_groups` are 我不是残疾人."""
+
+    facts: dict[str, Any] = field(default_factory=dict)
+    denied_groups: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    ambiguous: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    audience: str | None = None
+    is_question: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.facts or self.denied_groups or self.unknown or self.ambiguous)
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    question: bool
+    other_person: bool
+
+
+def clauses(text: str) -> list[Clause]:
+    out = []
+    pieces = _CLAUSE_BREAK.split(text)
+    breaks = _CLAUSE_BREAK.findall(text)
+    for i, piece in enumerate(pieces):
+        ending = breaks[i] if i < len(breaks) else ""
+        if not piece.strip():
+            continue
+        question = bool(_QUESTION_WORDS.search(piece)) or ending in ("?", "？")
+        out.append(Clause(piece.strip(), question, bool(_OTHER_PERSON.search(piece))))
+    return out
+
+
+def _statement_part(clause: Clause) -> str:
+    """The words of a question clause that state something about oneself (before its question words)."""
+    if not clause.question:
+        return clause.text
+    match = _QUESTION_WORDS.search(clause.text)
+    head = clause.text[: match.start()] if match else clause.text
+    if _FIRST_PERSON.search(head) or _SELF_STATE.search(head):
+        return head
+    return ""
+
+
+def _negated_before(text: str, start: int) -> bool:
+    window = text[max(0, start - 8) : start]
+    for neg in NEGATORS:
+        pos = window.rfind(neg)
+        if pos < 0:
+            continue
+        between = window[pos + len(neg) :]
+        if neg == "不" and re.match(r"下去|行|好|错|少|多|久|到|住|了|够|停|断", between):
+            continue  # 经营不下去 / 生意不行: not a negation of what follows
+        # 不是…是 / 但 between cancels; a few characters of other words may stand between (没被认定 / 不在上海住)
+        if ("是" in between and neg != "不是") or "但" in between:
+            continue
+        return len(between) <= 6
+    return False
+
+
+def _negated_after(text: str, end: int) -> bool:
+    return bool(_POST_NEGATION.match(text[end : end + 6]))
+
+
+@dataclass
+class _Match:
+    start: int
+    end: int
+    assignments: tuple[Assignment, ...]
+
+
+def _phrase_matches(text: str) -> list[_Match]:
+    """Phrases in `text`, longest first and never overlapping (在职校读书 is 职校, not 在职), then patterns."""
+    table = phrase_table()
+    longest = max(map(len, table)) if table else 0
+    found = [
+        (n, i) for i in range(len(text)) for n in range(min(longest, len(text) - i), 0, -1) if text[i : i + n] in table
+    ]
+    taken = [False] * len(text)
+    out: list[_Match] = []
+    for n, i in sorted(found, key=lambda f: (-f[0], f[1])):
+        if any(taken[i : i + n]):
+            continue
+        taken[i : i + n] = [True] * n
+        out.append(_Match(i, i + n, table[text[i : i + n]].assignments))
+    for pattern in patterns():
+        if pattern.scope != "clause":
+            continue
+        for m in pattern.regex.finditer(text):
+            out.append(_Match(m.start(), m.end(), pattern.assignments))
+    return sorted(out, key=lambda m: m.start)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.facts: dict[str, Any] = {}
+        self.denied: list[str] = []
+        self.notes: dict[str, str] = {}
+
+    def set(self, fact: str, value: Any, *, weak: bool = False) -> None:
+        if weak and fact in self.facts:
+            return
+        if FACTS[fact].type == "list":
+            items = self.facts.setdefault(fact, [])
+            if value not in items:
+                items.append(value)
+            if value in self.denied:
+                self.denied.remove(value)
+        else:
+            self.facts[fact] = value
+
+    def deny(self, fact: str, value: Any) -> None:
+        if FACTS[fact].type == "list":
+            if value not in self.denied:
+                self.denied.append(value)
+            items = self.facts.get(fact)
+            if items and value in items:
+                items.remove(value)
+
+
+_CURRENT_ONLY = frozenset({"employment_status", "platform_worker"})
+
+
+def _negation(text: str, m: _Match) -> bool:
+    """Whether a negation turns the phrase round; a phrase that is itself negative (没在喂奶) is not turned again."""
+    if text[m.start : m.end].startswith(NEGATORS):
+        return False
+    return _negated_before(text, m.start) or _negated_after(text, m.end)
+
+
+def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Match]:
+    matches = _phrase_matches(clause_text)
+    past = bool(_PAST.search(clause_text))
+    negations = [_negation(clause_text, m) for m in matches]
+    for i, m in enumerate(matches):
+        facts_here = {a.fact for a in m.assignments if a.primary}
+        # a pattern overlapping a negated phrase of the same fact is negated with it (还没被学校录用当老师)
+        negated = negations[i] or any(
+            negations[j]
+            and j != i
+            and o.start < m.end
+            and m.start < o.end
+            and facts_here & {a.fact for a in o.assignments}
+            for j, o in enumerate(matches)
+        )
+        intended = bool(_INTENT.search(clause_text[: m.start]))
+        for a in m.assignments:
+            mother = a.fact == "pregnant_or_nursing" and _CHILD.match(clause.text)
+            if clause.other_person and a.fact not in _FAMILY_LEVEL and not mother:
+                continue
+            if a.fact in _CURRENT_ONLY and (intended or (past and a.value != "unemployed")):
+                continue
+            fact = FACTS[a.fact]
+            if not negated:
+                out.set(a.fact, a.value, weak=not a.primary)
+            elif not a.primary:
+                continue
+            elif fact.type == "bool":
+                out.set(a.fact, not a.value)
+            elif fact.type == "list":
+                out.deny(a.fact, a.value)
+    return matches
+
+
+def _read_message_patterns(message: str, out: _Collector) -> None:
+    for pattern in patterns():
+        if pattern.scope == "message" and pattern.regex.search(message):
+            for a in pattern.assignments:
+                out.set(a.fact, a.value, weak=True)
+
+
+def _read_places(text: str, message: str, out: _Collector) -> None:
+    lists = places()
+    for name in lists["shanghai_colleges"]:
+        at = text.find(name)
+        if at >= 0 and not (len(name) == 2 and text[at + 2 : at + 3] == "学"):  # 上大学 is not 上大
+            out.set("graduated_from_shanghai_college", not _negated_before(text, at))
+            if re.search(rf"{re.escape(name)}[^，。]{{0,6}}毕业|毕业于[^，。]{{0,4}}{re.escape(name)}", text):
+                out.set("is_college_graduate", True, weak=True)
+            return
+    elsewhere = [n for n in lists["other_colleges"] if n in text]
+    for place in lists["provinces_and_cities"]:
+        for m in re.finditer(rf"{place}[^，。的]{{0,6}}(?:大学|学院|师范|理工|财经|工业|农业|医科)", text):
+            elsewhere.append(m.group(0))
+        for m in re.finditer(rf"(?:大学|本科|大专|研究生|书|学校)(?:是)?在{place}(?:读|上|念)?", text):
+            elsewhere.append(m.group(0))
+        if re.search(r"大学|本科|大专|研究生|毕业|高校|学院|大[一二三四]|研[一二三]", message):
+            for m in re.finditer(rf"在{place}(?:读|上|念)(?:的|书)", text):
+                elsewhere.append(m.group(0))
+    if elsewhere:
+        out.set("graduated_from_shanghai_college", False)
+        if re.search(r"毕业", message) and not re.search(r"大[一二三四]|研[一二三]|在读|读书", message):
+            out.set("is_college_graduate", True, weak=True)
+    for place in lists["provinces_and_cities"]:
+        for m in re.finditer(re.escape(place), text):
+            before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 4]
+            if re.match(r"^(?:的大学|大学|师范|理工|财经|读|上的|念|工业|农业|医科|学院|科技)", after):
+                continue
+            if re.search(r"在$|去$|到$", before) and not re.search(r"户口在$|老家在$|家在$", before):
+                continue
+            out.set("shanghai_hukou", False)
+            if re.search(r"农村|乡下|村里", text[m.start() : m.end() + 4]):
+                out.set("migrant_worker", True, weak=True)
+
+
+def _read_age(text: str, out: _Collector) -> None:
+    if _AGE_OTHER.search(text):
+        return
+    for pattern in _AGE:
+        m = pattern.search(text)
+        if m:
+            n = chinese_to_int(m.group("n"))
+            if n is None and len(m.group("n")) == 4:  # 三十五六: the lower of two ages
+                n = chinese_to_int(m.group("n")[:3])
+            if n is not None and 10 <= n <= 120:
+                out.set("age", n)
+                return
+
+
+def _read_year(text: str, as_of: dt.date, out: _Collector) -> None:
+    for pattern in _YEAR_FORMS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        groups = m.groupdict()
+        if groups.get("n") is not None:
+            n = chinese_to_int(groups["n"])
+            year = as_of.year - n if n is not None else None
+        else:
+            year = parse_year(groups["y"], as_of)
+        if year is not None and 1940 <= year <= as_of.year + 6:
+            out.set("graduation_year", year)
+            return
+    if _JUST_GRADUATED.search(text) and "应届" not in text and as_of.month >= 6:
+        out.set("graduation_year", as_of.year, weak=True)
+
+
+def _read_bare_year(text: str, message: str, out: _Collector) -> None:
+    """研究生毕业，2021年: a clause that is only a year, in a message about graduating."""
+    m = re.fullmatch(r"(?:是|在)?(?P<y>(?:19|20)[0-9]{2})年?(?:的)?", text)
+    if m and "毕业" in message and "graduation_year" not in out.facts:
+        out.set("graduation_year", int(m.group("y")))
+
+
+def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[str, Any], as_of: dt.date,
+                 out: _Collector) -> None:  # fmt: skip
+    """Time out of work: a duration, a point in time or 刚失业, when it is about being out of work."""
+    about_work = bool(_UNEMPLOYMENT_WORDS.search(text))
+    told_unemployed = (
+        out.facts.get("employment_status") == "unemployed"
+        or known.get("employment_status") == "unemployed"
+        or "unemployed_months" in asked
+    )
+    if _JUST_LOST.search(text):
+        out.set("unemployed_months", 0)
+        return
+    for m in _DURATION.finditer(text):
+        span = m.group(0)
+        if re.match(r"[0-9]{4}", span):
+            continue  # 2020年 is a year
+        before = text[: m.start()]
+        if re.search(r"(?:不是|并非)$", before):
+            continue
+        if AGO.match(text[m.start() :]):
+            break  # 半年前被辞: a point in time, read below
+        if _OTHER_DURATION.search(before) and not re.search(
+            rf"(?:{_UNEMPLOYMENT_WORDS.pattern})[^，。]{{0,3}}$", before
+        ):
+            continue
+        if re.match(r"[^，。]{0,2}(?:前|以前|之前|后|以后|之后)", text[m.end() :]):
+            continue
+        if not (about_work or told_unemployed):
+            continue
+        duration = parse_duration(span)
+        if duration is None:
+            continue
+        out.set("unemployed_months", duration.months)
+        if duration.at_least:
+            out.notes["unemployed_months"] = f"按{duration.describe()}记"
+        return
+    point_text = text
+    if RECENT.search(point_text) or AGO.search(point_text) or POINT.search(point_text):
+        since_verb = bool(_SINCE_POINT.search(point_text))
+        # 上个月的事 / 去年底吧: a clause that only names the time of an event told in another clause
+        only_time = (
+            len(re.sub(rf"{RECENT.pattern}|{AGO.pattern}|{POINT.pattern}|的事|的时候|吧|了|呢|啊|开始", "", point_text))
+            <= 2
+        )
+        if only_time and out.facts.get("employment_status") == "unemployed":
+            since_verb, about_work = True, True
+        if since_verb and (about_work or told_unemployed):
+            point = POINT.search(point_text)
+            if point and re.search(r"毕业", point_text[point.end() : point.end() + 6]):
+                return  # 去年夏天毕业: a graduation year, not time out of work
+            months = months_since(point_text, as_of)
+            if months is not None:
+                out.set("unemployed_months", months)
+
+
+def _read_industry(text: str, out: _Collector) -> None:
+    # an employer message that names its business but none of the listed industries: any other business
+    if "employer_industry" not in out.facts and re.search(
+        r"做[^，。]{1,6}的|是一家[^，。]{1,8}|开[^，。]{1,6}的|[^，。我们]{1,6}(?:公司|企业|厂|工厂|机构)", text
+    ):
+        out.set("employer_industry", "其他")
+
+
+def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown: list[str]) -> None:
+    fact = FACTS[asked]
+    core = _FILLER.sub("", text)
+    if not core:
+        return
+    if _DONT_KNOW.search(text):
+        unknown.append(asked)
+        return
+    if fact.type == "bool":
+        spec = fact.read
+        if any(core.startswith(_FILLER.sub("", a)) for a in spec.answers_false):
+            out.set(asked, False)
+        elif any(core.startswith(_FILLER.sub("", a)) for a in spec.answers_true):
+            out.set(asked, True)
+        elif _NO.match(core):
+            out.set(asked, False)
+        elif _YES.match(core):
+            out.set(asked, True)
+    elif fact.type == "list":
+        if _NONE_OF_THEM.search(core) or _NO.match(core):
+            out.facts.setdefault(asked, [])
+    elif fact.type == "int":
+        if asked == "age":
+            n = chinese_to_int(re.sub(r"[岁了吧啊周]", "", core))
+            if n is not None:
+                out.set("age", n)
+        elif asked == "unemployed_months":
+            point = months_since(core, as_of)
+            d = None if point is not None else parse_duration(core)
+            months = point if point is not None else (d.months if d else None)
+            if months is not None:
+                out.set("unemployed_months", months)
+                if d and d.at_least:
+                    out.notes["unemployed_months"] = f"按{d.describe()}记"
+        elif asked == "graduation_year":
+            year = parse_year(core, as_of)
+            if year is not None:
+                out.set("graduation_year", year)
+    elif fact.type == "str" and asked == "employer_industry":
+        if _NO.match(core):
+            unknown.append(asked)
+        else:
+            out.set(asked, "其他")
+
+
+def read(
+    text: str,
+    *,
+    asked: Iterable[str] = (),
+    known: Mapping[str, Any] | None = None,
+    as_of: dt.date,
+) -> Reading:
+    """The facts `text` states (see the module docstring). `text` is already normalised."""
+    asked = [a for a in asked if a in FACTS]
+    known = known or {}
+    message = to_chinese(text)
+    out = _Collector()
+    reading = Reading()
+    all_clauses = clauses(message)
+    reading.is_question = any(c.question for c in all_clauses)
+    if _EMPLOYER.search(message):
+        reading.audience = "employer"
+    for clause in all_clauses:
+        part = _statement_part(clause)
+        if not part:
+            continue
+        _read_phrases(part, clause, out)
+        if clause.other_person:
+            continue
+        _read_places(part, message, out)
+        _read_age(part, out)
+        _read_year(part, as_of, out)
+        _read_bare_year(part, message, out)
+    for clause in all_clauses:
+        part = _statement_part(clause)
+        if part and not clause.other_person:
+            _read_months(part, message, asked, known, as_of, out)
+    _read_message_patterns(message, out)
+    if reading.audience == "employer":
+        # an employer speaks for the company: what it says of people is about staff or hires, not the writer
+        _read_industry(message, out)
+        out.facts = {k: v for k, v in out.facts.items() if k == "employer_industry"}
+        out.denied.clear()
+    else:
+        out.facts.pop("employer_industry", None)
+    if len(asked) == 1 and asked[0] not in out.facts:
+        _bare_answer(message, asked[0], as_of, out, reading.unknown)
+    elif len(asked) > 1 and _NONE_OF_THEM.search(_FILLER.sub("", message)) and not out.facts:
+        for name in asked:
+            fact = FACTS[name]
+            out.facts[name] = [] if fact.type == "list" else False
+    reading.facts = {k: v for k, v in out.facts.items()}
+    reading.denied_groups = out.denied
+    reading.notes = out.notes
+    return reading
+
+
+def read_months_point(text: str, as_of: dt.date) -> int | None:
+    """Months since a point in time alone (for callers that only have that): 去年底 → 9 on 2022-09-01."""
+    m = POINT.search(text)
+    return months_since_point(m, as_of) if m else None
