@@ -16,6 +16,7 @@ from bot.web import casedata
 from bot.web.auth import CsrfFailed, NotLoggedIn, Staff, check_csrf, safe_next, session_of
 from bot.web.cases_routes import router as cases_router
 from bot.web.chat_api import router as chat_router
+from bot.web.conversation import today
 from bot.web.session import COOKIE_NAME, SessionData, SessionSigner
 from bot.web.settings import WebSettings
 from bot.web.state import DB, HERE, AppState, app_state
@@ -97,7 +98,7 @@ def create_app(
 
     @app.get("/", response_class=HTMLResponse)
     def widget(request: Request, user: Staff) -> Any:
-        return state.render(request, "widget.html")
+        return state.render(request, "widget.html", today=today().isoformat())
 
     @app.get("/login", response_class=HTMLResponse)
     def login_page(request: Request, next: str = "/") -> Any:
