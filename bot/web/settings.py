@@ -17,8 +17,6 @@ class WebSettings:
     database_url: str | None = None
     cookie_secure: bool = False
     session_hours: float = 12.0
-    login_attempts_per_minute: int = 10
-    chat_per_minute: int = 60
 
     @classmethod
     def from_env(cls) -> WebSettings:
