@@ -36,6 +36,7 @@ FUZZY_MIN_LEN = 6
 MARGIN = 0.5  # every measure closer than this to the best one is part of the answer (ties, mostly)
 MEASURE_MIN = 4.0  # below this the question names no measure
 STATEMENT_MIN = 5.0  # a statement of a need without a question needs a specific cue
+BARE_NAME_SHARE = 0.75  # a message that is mostly a measure's name asks about that measure
 MAX_MEASURES = 4
 MAX_CANDIDATES = 4
 EMPLOYER_BONUS = 0.5  # an employer's question prefers employer measures, a job seeker's the others
@@ -44,7 +45,7 @@ NAME = "name:"  # the concept holding a measure's names is called name:<id>
 GAP_REGEX = ".{0,6}"
 
 # A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
-_NEGATION = re.compile(r"(不是|并非|不算|不属于|没上过|没读过|没当过|没有|没|非)$")
+_NEGATION = re.compile(r"(不是|并非|不算|不属于|没上过|没读过|没当过|没有|没|非|未)$")
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没)$")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
@@ -429,11 +430,24 @@ class _Hits:
         found = {name for name, concept in lex.concepts.items() if not name.startswith(NAME) and concept.found_in(text)}
         names = {name: lex.concepts[name].spans(text) for name in lex.name_concepts}
         names = {name: spans for name, spans in names.items() if spans}
+        self.name_spans: list[tuple[int, int]] = []
         for name, spans in names.items():
             others = [span for other, of_other in names.items() if other != name for span in of_other]
-            if any(not any(_inside(span, o) for o in others) for span in spans):
+            kept = [span for span in spans if not any(_inside(span, o) for o in others)]
+            if kept:
                 found.add(name)
+                self.name_spans.extend(kept)
         self.found = frozenset(found)
+        # names said only in the negative (不属于困难行业): that measure is not wanted
+        self.denied = frozenset(
+            name for name in lex.name_concepts if name not in found and lex.concepts[name].regexes[0].search(text)
+        )
+
+    def name_coverage(self) -> float:
+        """How much of the text (letters, not punctuation) measure names take up."""
+        letters = sum(1 for ch in self.text if ch.isalnum())
+        covered = {i for start, end in self.name_spans for i in range(start, end)}
+        return len(covered) / letters if letters else 0.0
 
     def __call__(self, name: str) -> bool:
         return name in self.found
@@ -513,11 +527,13 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
     strong = [s for s in scored if s.score >= STATEMENT_MIN]
     best: tuple[int, Family, list[str]] | None = None
     for family in lex.families:
-        if family.audience and family.audience != audience:
-            continue
         if not any(hits(t) for t in family.triggers):
             continue
-        members = [m.id for m in family.members if m.only_if is None or hits(m.only_if)]
+        members = [
+            m.id
+            for m in family.members
+            if (m.only_if is None or hits(m.only_if)) and f"{NAME}{m.id}" not in hits.denied
+        ]
         topics = {s.id for s in strong if _topical(lex, s.cue, family)}
         # a topic of its own answers the question; several of the family's own topics are an enumeration
         if topics and len(topics & set(members)) < 2:
@@ -588,6 +604,8 @@ def match_question(text: str) -> QuestionMatch:
     markers = lex.markers
     asks = markers["question"].found_in(clean)
     needs = not asks and markers["need"].found_in(clean)
+    if not asks and not needs and hits.name_coverage() >= BARE_NAME_SHARE:
+        asks = True  # a measure's name on its own (公益性岗位): what is it?
     audience = _audience(lex, clean)
 
     fuzzy = _fuzzy_names(lex, clean)

@@ -17,6 +17,7 @@ from bot.web import casedata
 from bot.web.auth import CsrfFailed, NotLoggedIn, Staff, check_csrf, safe_next, session_of
 from bot.web.cases_routes import router as cases_router
 from bot.web.chat_api import router as chat_router
+from bot.web.conversation import today
 from bot.web.session import COOKIE_NAME, SessionData, SessionSigner
 from bot.web.settings import WebSettings
 from bot.web.state import DB, HERE, AppState, app_state
@@ -122,7 +123,7 @@ def healthz() -> PlainTextResponse:
 
 @pages.get("/", response_class=HTMLResponse)
 def widget(request: Request, user: Staff) -> Any:
-    return app_state(request).render(request, "widget.html")
+    return app_state(request).render(request, "widget.html", today=today().isoformat())
 
 
 @pages.get("/login", response_class=HTMLResponse)

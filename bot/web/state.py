@@ -46,6 +46,9 @@ class AppState:
     login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(10, 60.0))
     chat_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
 
+    def rasa_api_token(self) -> str | None:
+        return self.settings.rasa_api_token
+
     def statuses(self) -> list[tuple[str, str]]:
         return [(s, status_label(s)) for s in STATUSES]
 

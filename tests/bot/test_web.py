@@ -111,25 +111,64 @@ def test_chat_proxy_forwards_with_web_metadata_and_renders_rows(staff_client: Te
     first_sender = body["sender"]
     assert first_sender.startswith("we-")
 
-    resp = staff_client.post("/api/chat", json={"message": "/affirm"})
-    assessment = next(m["assessment"] for m in resp.json()["messages"] if m.get("assessment"))
+    resp = staff_client.post("/api/chat", json={"message": "/affirm", "shown": "是"})
+    assert fake_rasa.received[-1]["metadata"] == {"channel": "web", "tapped": "是"}
+    data = resp.json()
+    view = next(m["assessment"] for m in data["messages"] if m.get("assessment"))
     expected = canned_assessment()
-    assert assessment["as_of"] == expected["as_of"]
-    rows = assessment["rows"]
+    assert view["as_of"] == expected["as_of"]
+    rows = [r for s in view["sections"] for g in s["groups"] for r in g["rows"]]
     assert len(rows) == len(expected["results"])
     by_id = {r["policy_id"]: r for r in rows}
     for r in expected["results"]:
         row = by_id[r["policy_id"]]
         assert row["status"] == r["status"] and row["title"] == r["title"] and row["article"] == r["article"]
-        assert row["next_step"] == (r["next_steps"][0] if r["next_steps"] else "")
-    labels = {r["status"]: r["status_label"] for r in rows}
-    assert labels.get("eligible", "可以申请") == "可以申请"
-    assert rows[0]["status"] == "eligible"  # actionable rows first
+        assert row["section"] == ("employer" if r["kind"] == "employer" else "person")
+    assert [s["id"] for s in view["sections"]] == ["person", "employer"]
+    assert view["sections"][0]["groups"][0]["status"] == "eligible"  # actionable rows first
+    # the form's state read back from the tracker: what the bot holds and what is still worth asking
+    form = data["form"]
+    known = {f["fact"]: f["shown"] for f in form["known"]}
+    assert known["is_college_graduate"] == "是" and known["employment_status"] == "失业"
+    assert form["questions"] and not {q["fact"] for q in form["questions"]} & set(known)
     assert fake_rasa.received[-1]["sender"] == first_sender  # same visitor
 
     assert staff_client.post("/api/chat/reset").json() == {"ok": True}
     staff_client.post("/api/chat", json={"message": "你好"})
     assert fake_rasa.received[-1]["sender"] != first_sender  # a new visitor, a new conversation
+
+
+def test_chat_state_restores_the_consultation_from_the_tracker(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
+    empty = staff_client.get("/api/chat/state").json()
+    assert empty["ok"] and empty["messages"] == [] and empty["assessment"] is None
+    staff_client.post("/api/chat", json={"message": "我去年毕业了"})
+    staff_client.post("/api/chat", json={"message": "/affirm", "shown": "是"})
+    staff_client.post("/api/chat", json={"message": '/inform{"employment_status": "employed"}'})
+    state = staff_client.get("/api/chat/state").json()
+    who = [(m["who"], m.get("text")) for m in state["messages"]]
+    assert who[:3] == [("user", "我去年毕业了"), ("bot", "您是高校毕业生吗？"), ("user", "是")]
+    assert ("user", "就业状态：在职") in who  # a payload as words, not /inform{...}
+    assert state["assessment"]["as_of"] == "2022-07-01"
+    known = {f["fact"]: f["shown"] for f in state["form"]["known"]}
+    assert known["employment_status"] == "在职"
+    # after 新咨询 the next visitor starts empty
+    staff_client.post("/api/chat/reset")
+    assert staff_client.get("/api/chat/state").json()["messages"] == []
+
+
+def test_chat_state_without_the_rasa_api_says_so(client: TestClient, fake_rasa: FakeRasa) -> None:
+    fake_rasa.token = "another-token"
+    client.headers["X-CSRF-Token"] = login(client)
+    state = client.get("/api/chat/state").json()
+    assert state["ok"] is False and "读不到" in state["notice"]
+    reply = client.post("/api/chat", json={"message": "你好"}).json()
+    assert reply["ok"] and reply["form"] is None and "读不到" in reply["notice"]
+
+
+def test_login_page_shows_no_command_line(client: TestClient) -> None:
+    page = client.get("/login").text
+    assert "python" not in page and ".venv" not in page and "<code>" not in page
+    assert "管理员" in page
 
 
 def test_chat_needs_csrf_header(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
@@ -236,8 +275,18 @@ def test_security_headers_and_no_external_assets(staff_client: TestClient) -> No
     assert "default-src 'self'" in resp.headers["content-security-policy"]
     assert resp.headers["x-frame-options"] == "DENY"
     assert "http://" not in resp.text and "https://" not in resp.text
-    for asset in ("/static/chat.js", "/static/chart.js", "/static/style.css"):
-        text = staff_client.get(asset).text
+    for asset in (
+        "/static/js/widget.js",
+        "/static/js/chat.js",
+        "/static/js/form.js",
+        "/static/js/result.js",
+        "/static/js/dom.js",
+        "/static/chart.js",
+        "/static/style.css",
+    ):
+        got = staff_client.get(asset)
+        assert got.status_code == 200, asset
+        text = got.text
         assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text
 
 

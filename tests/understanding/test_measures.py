@@ -14,6 +14,7 @@ import yaml
 from rules import default_policies
 from understanding import measures
 from understanding.measures import KINDS, QuestionMatch, load_lexicon, match_question, topic_answer
+from understanding.normalise import normalise
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = yaml.safe_load((HERE / "questions.yml").read_text(encoding="utf-8"))["questions"]
@@ -39,7 +40,7 @@ def right(question: dict[str, Any], match: QuestionMatch) -> bool:
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q["id"] for q in QUESTIONS])
 def test_question(question: dict[str, Any]) -> None:
-    match = match_question(question["text"])
+    match = match_question(normalise(question["text"]))  # as the channel hands it over
     assert right(question, match), f"{question['text']} → {match}"
 
 
