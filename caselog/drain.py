@@ -7,15 +7,15 @@ its checkpoint or not at all; after an ambiguous commit the next attempt starts 
 database says. Turns and assessments also carry the spool record's unique id, and records whose id
 is already present are skipped.
 
-Entry points: `drain_once(spool, engine)` (until the spool is empty), `run(spool, engine, stop)`
-(follow forever, retrying with back-off), `start_drain_thread(...)` for the launcher.
+Entry points: `drain_once(spool, engine)` (until the spool is empty) and `run(spool, engine, stop)`
+(follow forever, retrying with back-off; `caselog drain --follow`, which the launcher starts).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -36,7 +36,6 @@ class DrainStats:
     failures: int = 0
     last_error: str | None = None
     committed_seq: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 def checkpoint_name(spool: Spool) -> str:
@@ -147,32 +146,3 @@ def _compact(spool: Spool, engine: sa.Engine, name: str, stats: DrainStats) -> N
         spool.compact(stats.committed_seq)
     except (sa.exc.SQLAlchemyError, OSError) as exc:
         log.debug("spool compaction skipped: %s", exc)
-
-
-class DrainThread(threading.Thread):
-    """A daemon thread following the spool; `stop()` ends it after the current batch."""
-
-    def __init__(self, spool: Spool, engine: sa.Engine, **kwargs: object) -> None:
-        super().__init__(name="caselog-drain", daemon=True)
-        self.spool = spool
-        self.engine = engine
-        self.kwargs = kwargs
-        self.stop_event = threading.Event()
-        self.stats = DrainStats()
-
-    def run(self) -> None:
-        run(self.spool, self.engine, self.stop_event, stats=self.stats, **self.kwargs)  # type: ignore[arg-type]
-
-    def stop(self, timeout: float | None = 10.0) -> None:
-        self.stop_event.set()
-        self.join(timeout)
-
-
-def start_drain_thread(spool_dir: str | None = None, database_url: str | None = None, **kwargs: object) -> DrainThread:
-    """For the launcher: follow $CASELOG_SPOOL_DIR into $DATABASE_URL in a background thread."""
-    from caselog.db import make_engine
-    from caselog.spool import default_spool_dir
-
-    thread = DrainThread(Spool(spool_dir or default_spool_dir()), make_engine(database_url), **kwargs)
-    thread.start()
-    return thread
