@@ -22,8 +22,8 @@ holds one record back longer than `hold_limit` seconds of its own waiting (a dra
 stuck, or clocks of two machines further apart than the gap between two turns): then it applies what
 it has and logs why.
 
-Entry points: `drain_once(spool, engine)` (until the spool is empty), `run(spool, engine, stop)`
-(follow forever, retrying with back-off), `start_drain_thread(...)` for the launcher.
+Entry points: `drain_once(spool, engine)` (until the spool is empty) and `run(spool, engine, stop)`
+(follow forever, retrying with back-off; `caselog drain --follow`, which the launcher starts).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import itertools
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -58,7 +58,6 @@ class DrainStats:
     committed_seq: int = 0
     held_back: int = 0  # batches that stopped at a record waiting for another spool
     released: int = 0  # records applied because they had waited `hold_limit` seconds
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 @dataclass
@@ -245,32 +244,3 @@ def _compact(spool: Spool, engine: sa.Engine, name: str, stats: DrainStats) -> N
         spool.compact(stats.committed_seq)
     except (sa.exc.SQLAlchemyError, OSError) as exc:
         log.debug("spool compaction skipped: %s", exc)
-
-
-class DrainThread(threading.Thread):
-    """A daemon thread following the spool; `stop()` ends it after the current batch."""
-
-    def __init__(self, spool: Spool, engine: sa.Engine, **kwargs: object) -> None:
-        super().__init__(name="caselog-drain", daemon=True)
-        self.spool = spool
-        self.engine = engine
-        self.kwargs = kwargs
-        self.stop_event = threading.Event()
-        self.stats = DrainStats()
-
-    def run(self) -> None:
-        run(self.spool, self.engine, self.stop_event, stats=self.stats, **self.kwargs)  # type: ignore[arg-type]
-
-    def stop(self, timeout: float | None = 10.0) -> None:
-        self.stop_event.set()
-        self.join(timeout)
-
-
-def start_drain_thread(spool_dir: str | None = None, database_url: str | None = None, **kwargs: object) -> DrainThread:
-    """For the launcher: follow $CASELOG_SPOOL_DIR into $DATABASE_URL in a background thread."""
-    from caselog.db import make_engine
-    from caselog.spool import default_spool_dir
-
-    thread = DrainThread(Spool(spool_dir or default_spool_dir()), make_engine(database_url), **kwargs)
-    thread.start()
-    return thread

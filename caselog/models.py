@@ -9,8 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-SPEAKERS = ("user", "bot")
-
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)

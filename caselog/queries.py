@@ -105,22 +105,6 @@ def list_cases(
     ]
 
 
-def count_cases(
-    session: Session,
-    *,
-    since: dt.date | dt.datetime | None = None,
-    until: dt.date | dt.datetime | None = None,
-    channel: str | None = None,
-    policy_id: str | None = None,
-    status: str | None = None,
-) -> int:
-    """How many cases list_cases would return without limit/offset (for paging)."""
-    stmt = _case_filter(
-        sa.select(sa.func.count(Case.id)), since=since, until=until, channel=channel, policy_id=policy_id, status=status
-    )
-    return int(session.scalar(stmt) or 0)
-
-
 def _latest_statuses(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, str]]:
     if not case_ids:
         return {}

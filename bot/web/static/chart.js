@@ -2,7 +2,9 @@
 "use strict";
 (function () {
   const NS = "http://www.w3.org/2000/svg";
-  const COLORS = { eligible: "#2e7d32", needs_confirmation: "#ef6c00", needs_info: "#1565c0", not_eligible: "#90a4ae", expired: "#a1887f" };
+  const rootStyle = getComputedStyle(document.documentElement);
+  // The status colours are the stylesheet's (--status-<id>), so the chart and the tables agree.
+  const color = (status) => rootStyle.getPropertyValue("--status-" + status).trim() || "#999";
   const form = document.getElementById("stats-form");
 
   function svg(tag, attrs, text) {
@@ -17,7 +19,7 @@
     d.className = "legend";
     for (const s of statuses) {
       const span = document.createElement("span");
-      span.style.setProperty("--c", COLORS[s.id] || "#999");
+      span.style.setProperty("--c", color(s.id));
       span.textContent = s.label;
       d.appendChild(span);
     }
@@ -53,7 +55,7 @@
         if (!v) continue;
         const h = (plotH * v) / max;
         y -= h;
-        const r = svg("rect", { x: x, y: y, width: bw, height: h, fill: COLORS[s.id] || "#999", "data-status": s.id });
+        const r = svg("rect", { x: x, y: y, width: bw, height: h, fill: color(s.id), "data-status": s.id });
         r.appendChild(svg("title", {}, `${label} ${s.label}：${v}`));
         root.appendChild(r);
       }
@@ -83,7 +85,7 @@
         if (!v) continue;
         total += v;
         const w = ((W - L - R) * v) / max;
-        const r = svg("rect", { x: x, y: y + 3, width: w, height: row - 8, fill: COLORS[s.id] || "#999" });
+        const r = svg("rect", { x: x, y: y + 3, width: w, height: row - 8, fill: color(s.id) });
         r.appendChild(svg("title", {}, `${m.title} ${s.label}：${v}`));
         root.appendChild(r);
         x += w;
