@@ -45,8 +45,9 @@ NAME = "name:"  # the concept holding a measure's names is called name:<id>
 GAP_REGEX = ".{0,6}"
 
 # A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
-_NEGATION = re.compile(r"(不是|并非|不算|不属于|没上过|没读过|没当过|没有|没|非|未)$")
+_NEGATION = re.compile(r"(不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不)$")
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没)$")
+_ECHO = re.compile(r"^[^?？]{1,12}[?？]((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
 
@@ -92,9 +93,10 @@ def _split_alternatives(spec: str) -> list[str]:
 def _term_regex(term: str) -> str:
     if term.startswith("re:"):
         return term[3:]
+    term = re.sub(r"\s+", "", term.lower())  # the text is matched without spaces (normalise)
     if GAP in term:
         return GAP_REGEX.join(re.escape(part) for part in term.split(GAP))
-    return re.escape(term.lower())
+    return re.escape(term)
 
 
 @dataclass(frozen=True)
@@ -589,6 +591,13 @@ def _out_of_scope(lex: Lexicon, hits: _Hits) -> tuple[OutOfScope, float] | None:
     return best
 
 
+def _after_echo(text: str) -> str:
+    """An answer that repeats the bot's question first (怀孕？没有的事, 长江渔民？不是…) asks nothing: only what
+    follows the echoed question counts for telling a question from a statement."""
+    m = _ECHO.match(text)
+    return m.group(1) if m else text
+
+
 def _ordered(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
@@ -602,8 +611,9 @@ def match_question(text: str) -> QuestionMatch:
     clean = repair_homophones(clean, lex)
     hits = _Hits(lex, clean)
     markers = lex.markers
-    asks = markers["question"].found_in(clean)
-    needs = not asks and markers["need"].found_in(clean)
+    asked_part = _after_echo(clean)
+    asks = markers["question"].found_in(asked_part)
+    needs = not asks and markers["need"].found_in(asked_part)
     if not asks and not needs and hits.name_coverage() >= BARE_NAME_SHARE:
         asks = True  # a measure's name on its own (公益性岗位): what is it?
     audience = _audience(lex, clean)

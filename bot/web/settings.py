@@ -17,9 +17,7 @@ class WebSettings:
     database_url: str | None = None
     cookie_secure: bool = False
     session_hours: float = 12.0
-    login_attempts_per_minute: int = 10
-    chat_per_minute: int = 60
-    # the Rasa HTTP API token (contract section 4) for reading a consultation back from its tracker
+    # the Rasa HTTP API token (docs/interfaces.md section 4) for reading a consultation back from its tracker
     rasa_api_token: str | None = None
 
     @classmethod
