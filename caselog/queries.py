@@ -95,16 +95,21 @@ def list_cases(
 def _latest_statuses(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, str]]:
     if not case_ids:
         return {}
-    last = (
-        sa.select(Assessment.case_id, sa.func.max(Assessment.seq).label("seq"))
+    # the latest by time, not by spool seq: with several Rasa servers a case's records come from several spools
+    ranked = (
+        sa.select(
+            Assessment.id,
+            sa.func.row_number()
+            .over(partition_by=Assessment.case_id, order_by=(Assessment.ts.desc(), Assessment.id.desc()))
+            .label("rank"),
+        )
         .where(Assessment.case_id.in_(case_ids))
-        .group_by(Assessment.case_id)
         .subquery()
     )
     rows = session.execute(
         sa.select(Assessment.case_id, AssessmentResult.policy_id, AssessmentResult.status)
         .join(AssessmentResult, AssessmentResult.assessment_id == Assessment.id)
-        .join(last, sa.and_(last.c.case_id == Assessment.case_id, last.c.seq == Assessment.seq))
+        .join(ranked, sa.and_(ranked.c.id == Assessment.id, ranked.c.rank == 1))
         .order_by(AssessmentResult.id)
     ).all()
     out: dict[int, dict[str, str]] = defaultdict(dict)
