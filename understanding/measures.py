@@ -45,7 +45,7 @@ NAME = "name:"  # the concept holding a measure's names is called name:<id>
 GAP_REGEX = ".{0,6}"
 
 # A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
-_NEGATION = re.compile(r"(不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不)$")
+_NEGATION = re.compile(r"(不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不|除了)$")
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没)$")
 _ECHO = re.compile(r"^[^?？]{1,12}[?？]((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
