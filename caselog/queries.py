@@ -91,20 +91,7 @@ def list_cases(
     stmt = stmt.order_by(Case.started_at.desc(), Case.id.desc()).limit(max(0, limit)).offset(max(0, offset))
     rows = session.execute(stmt).all()
     latest = _latest_statuses(session, [case.id for case, _, _ in rows])
-    return [
-        CaseSummary(
-            id=case.id,
-            channel=case.channel,
-            user_hash=case.user_hash,
-            started_at=case.started_at,
-            ended_at=case.ended_at,
-            rules_version=case.rules_version,
-            turn_count=n_turns,
-            assessment_count=n_assessments,
-            latest_statuses=latest.get(case.id, {}),
-        )
-        for case, n_turns, n_assessments in rows
-    ]
+    return [CaseSummary.of(case, turns, assessments, latest.get(case.id, {})) for case, turns, assessments in rows]
 
 
 def _latest_statuses(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, str]]:
