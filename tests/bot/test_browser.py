@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -254,6 +255,38 @@ def test_multi_select_question_answers_every_fact_it_asks(
     if is_phone(page):
         assert small_tap_targets(page) == []
     no_overflow(page)
+
+
+def test_printout_is_one_a4_page_for_the_visitor(web_stack: tuple[Stack, sa.Engine], page: Any) -> None:
+    stack, _ = web_stack
+    log_in(page, stack.web_url)
+    chat_to_assessment(page)
+    page.click(".msg.note .show-result")
+    page.click("#print")
+    page.wait_for_selector("#printout")
+    no_overflow(page)
+    sheet = page.inner_text("#printout")
+    expected = canned_assessment()
+    eligible = [r for r in expected["results"] if r["status"] == "eligible" and r["kind"] != "employer"]
+    confirm = [r for r in expected["results"] if r["status"] == "needs_confirmation" and r["kind"] != "employer"]
+    for r in eligible:
+        assert r["title"] in page.inner_text("#p-apply") and f"《意见》{r['article']}" in sheet
+        assert r["next_steps"][0] in sheet
+    for r in confirm:
+        assert r["title"] in page.inner_text("#p-confirm")
+    assert "向谁确认" in page.inner_text("#p-confirm")
+    assert "高校毕业生（大专及以上）" in page.inner_text("#p-facts") and "22岁" in sheet
+    assert page.inner_text("#p-as-of") == "2022年7月1日"
+    assert page.inner_text("#p-version") == expected["rules_version"]
+    assert "服务站" in sheet and "打印日期" in sheet
+    assert "您是高校毕业生吗" not in sheet and "告诉招用您的单位" in sheet
+    page.emulate_media(media="print")
+    assert not page.locator(".screen-bar").is_visible()  # nothing of the page chrome on paper
+    if not is_phone(page):
+        pdf = page.pdf(format="A4")
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the printout is not one A4 page"
+        page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+        screenshot(page, "printout.png")
 
 
 def test_case_view_and_stats_read_in_words(web_stack: tuple[Stack, sa.Engine], page: Any) -> None:

@@ -167,6 +167,15 @@ def test_chat_state_without_the_rasa_api_says_so(client: TestClient, fake_rasa: 
     assert reply["ok"] and reply["form"] is None and "读不到" in reply["notice"]
 
 
+def test_printout_from_the_conversation(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
+    assert "还没有评估结果" in staff_client.get("/print").text
+    staff_client.post("/api/chat", json={"message": "/affirm", "shown": "是"})
+    page = staff_client.get("/print").text
+    assert 'id="printout"' in page and "2022年7月1日" in page and "本市高校毕业生" in page
+    assert "topbar" not in page and "代访客咨询" not in page
+    assert "/static/print.css" in page
+
+
 def test_login_page_shows_no_command_line(client: TestClient) -> None:
     page = client.get("/login").text
     assert "python" not in page and ".venv" not in page and "<code>" not in page
