@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.launcher import Ports, Stack
 from caselog.db import make_engine
 from caselog.queries import create_staff_user
+from rules import next_questions
 from tests.bot.browser import chromium
 from tests.bot.conftest import STAFF, add_case
 from tests.bot.standins import STANDIN_TOKEN, FakeRasa, canned_assessment
@@ -28,6 +29,8 @@ from tests.bot.standins import STANDIN_TOKEN, FakeRasa, canned_assessment
 pytestmark = pytest.mark.browser
 
 SIZES = {"desk": (1366, 860), "phone": (390, 844)}
+STAFF_POOL = 40
+_logins = iter(range(STAFF_POOL))
 TAP = 44
 
 
@@ -48,6 +51,8 @@ def web_stack(tmp_path_factory: pytest.TempPathFactory, rasa: FakeRasa) -> Itera
         engine = make_engine(stack.database_url)
         with Session(engine) as s, s.begin():
             create_staff_user(s, *STAFF)
+            for n in range(STAFF_POOL):  # one login per test: the login throttle counts per user
+                create_staff_user(s, f"{STAFF[0]}.{n}", STAFF[1])
         yield stack, engine
         engine.dispose()
 
@@ -77,7 +82,8 @@ def page(browser: Any, size: str) -> Iterator[Any]:
     assert errors == []
 
 
-def log_in(page: Any, base: str, staff: tuple[str, str] = STAFF) -> None:
+def log_in(page: Any, base: str, staff: tuple[str, str] | None = None) -> None:
+    staff = staff or (f"{STAFF[0]}.{next(_logins)}", STAFF[1])
     page.goto(base + "/")
     assert "/login" in page.url
     assert ".venv" not in page.content() and "python -m" not in page.content()  # no command line for staff
@@ -255,6 +261,77 @@ def test_multi_select_question_answers_every_fact_it_asks(
     if is_phone(page):
         assert small_tap_targets(page) == []
     no_overflow(page)
+
+
+def form_answer(page: Any, fact: str, value: str) -> None:
+    """Answer a question of the form (a choice button, or a number typed and 确定)."""
+    q = page.locator(f'#questions .question[data-fact="{fact}"]')
+    q.wait_for()
+    if q.locator("input").count():
+        q.locator("input").fill(value)
+        q.locator("button[type=submit]").click()
+    else:
+        q.locator(f'button.choice[data-value="{value}"]').click()
+    page.wait_for_selector(f'#known .fact-row[data-fact="{fact}"]')
+
+
+def test_consultation_by_form_with_a_correction_and_another_date(
+    web_stack: tuple[Stack, sa.Engine], page: Any, rasa: FakeRasa
+) -> None:
+    stack, _ = web_stack
+    log_in(page, stack.web_url)
+    page.fill("#text", "你好")
+    page.click("#send-btn")
+    open_panel(page, "form")
+    page.wait_for_selector("#questions .question")
+    as_of = dt.date.fromisoformat(page.input_value("#as-of-date"))  # today: nothing chose another date yet
+    asked = page.locator("#questions .question").evaluate_all("qs => qs.map(q => q.dataset.fact)")
+    assert asked == next_questions({}, as_of)  # the chat's ranking, nothing already known
+
+    form_answer(page, "employment_status", "unemployed")
+    assert rasa.received[-1]["message"] == '/inform{"employment_status":"unemployed"}'
+    form_answer(page, "unemployed_months", "5")
+    assert rasa.received[-1]["message"] == '/inform{"unemployed_months":5}'
+    known = page.locator("#known .fact-row").evaluate_all("rs => rs.map(r => r.dataset.fact)")
+    assert known == ["employment_status", "unemployed_months"]
+    asked = page.locator("#questions .question").evaluate_all("qs => qs.map(q => q.dataset.fact)")
+    facts = {"employment_status": "unemployed", "unemployed_months": 5}
+    as_of = dt.date.fromisoformat(page.input_value("#as-of-date"))  # the assessment's date
+    assert asked == next_questions(facts, as_of) and "unemployed_months" not in asked
+    open_panel(page, "result")
+    hiring = page.locator('.res-card[data-policy="unemployed_hiring_subsidy"]')
+    assert hiring.get_attribute("data-status") == "eligible"
+    if is_phone(page):
+        screenshot(page, "phone-form-result.png")
+
+    # one click corrects a fact: 失业 → 在职, and the result follows
+    open_panel(page, "form")
+    row = page.locator('#known .fact-row[data-fact="employment_status"]')
+    row.locator("button.edit").click()
+    row.locator('button.choice[data-value="employed"]').click()
+    page.wait_for_selector('#known .fact-row[data-fact="employment_status"] .fact-value >> text=在职')
+    assert rasa.received[-1]["message"] == '/inform{"employment_status":"employed"}'
+    assert page.locator(".msg.user .bubble").last.inner_text() == "（表单）就业状态：在职"
+    if not is_phone(page):
+        screenshot(page, "desk-form.png")
+    else:
+        screenshot(page, "phone-form.png")
+    open_panel(page, "result")
+    assert page.locator('.res-card[data-policy="unemployed_hiring_subsidy"]').get_attribute("data-status") != "eligible"
+
+    # another evaluation date, stored with the conversation and shown with the assessment
+    notes = page.locator(".msg.note").count()
+    page.fill("#as-of-date", "2023-01-15")
+    page.wait_for_selector(".msg.user >> text=按2023年1月15日评估", state="attached")
+    expect(page.locator(".msg.note")).to_have_count(notes + 1)  # the reply's assessment
+    assert rasa.received[-1]["message"] == '/inform{"as_of":"2023-01-15"}'
+    expect(page.locator("#as-of-date")).to_have_value("2023-01-15")
+    page.reload()
+    page.wait_for_selector("#log .msg.user", state="attached")
+    expect(page.locator("#as-of-date")).to_have_value("2023-01-15")  # restored from the conversation
+    no_overflow(page)
+    if is_phone(page):
+        assert small_tap_targets(page) == []
 
 
 def test_printout_is_one_a4_page_for_the_visitor(web_stack: tuple[Stack, sa.Engine], page: Any) -> None:
