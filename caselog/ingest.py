@@ -137,8 +137,18 @@ def apply_record(tracker: CaseTracker, record: Record) -> None:
         handler(Event(tracker, record, data, user, event_time(data, record), event_channel(data)))
 
 
+def said(event: Mapping[str, Any]) -> str:
+    """What the person said: for a button payload (/affirm, /inform{...}) the title they tapped, when the
+    channel sent it as metadata `tapped`; otherwise the message text."""
+    text = str(event.get("text") or "")
+    tapped = _mapping(event.get("metadata")).get("tapped")
+    if text.startswith("/") and isinstance(tapped, str) and tapped.strip():
+        return tapped.strip()[:200]
+    return text
+
+
 def _add_turn(event: Event, case: Case, speaker: str, **extra: Any) -> None:
-    text = mask_text(str(event.data.get("text") or ""))
+    text = mask_text(said(event.data) if speaker == "user" else str(event.data.get("text") or ""))
     record = event.record
     event.tracker.session.add(
         Turn(case_id=case.id, record_id=record.id, seq=record.seq, ts=event.ts, speaker=speaker, text=text, **extra)

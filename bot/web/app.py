@@ -21,6 +21,7 @@ from bot.web.conversation import today
 from bot.web.session import COOKIE_NAME, SessionData, SessionSigner
 from bot.web.settings import WebSettings
 from bot.web.state import DB, HERE, AppState, app_state
+from bot.web.stats_routes import router as stats_router
 from caselog.db import make_engine, session_factory
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def create_app(
     app.include_router(pages)
     app.include_router(chat_router)
     app.include_router(cases_router)
+    app.include_router(stats_router)
     add_session_middleware(app, state)
     add_error_pages(app)
     return app

@@ -256,6 +256,47 @@ def test_multi_select_question_answers_every_fact_it_asks(
     no_overflow(page)
 
 
+def test_case_view_and_stats_read_in_words(web_stack: tuple[Stack, sa.Engine], page: Any) -> None:
+    stack, engine = web_stack
+    started = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    case = add_case(
+        engine,
+        channel="telegram",
+        started=started,
+        facts={"employment_status": "unemployed", "hardship_groups": ["disabled"]},
+        texts=("我失业了", "您现在的就业状态是？", '/inform{"employment_status": "unemployed"}', "好的", "/deny"),
+    )
+    log_in(page, stack.web_url)
+    page.click("nav a[href='/cases']")
+    page.wait_for_selector("#case-list")
+    no_overflow(page)
+    page.click(f"a[href='/cases/{case}']")
+    page.wait_for_selector(".transcript")
+    transcript = page.inner_text(".transcript")
+    assert "就业状态：失业" in transcript and "不是" in transcript and "/inform" not in transcript
+    facts = page.inner_text(".case-facts")
+    assert "所属困难群体" in facts and "残疾人" in facts and "hardship_groups" not in facts
+    page.fill("textarea[name=note]", "已电话回访，建议到社区就业服务站办理")
+    page.click(".note-form button")
+    page.wait_for_selector(".notes >> text=已电话回访")
+    no_overflow(page)
+
+    page.click("nav a[href='/stats']")
+    page.wait_for_selector("#totals")
+    assert int(page.inner_text("#total-consultations")) >= 1
+    bars = page.locator("#measure-chart li")
+    assert bars.count() > 0
+    for title in page.locator("#measure-chart .title").all()[:5]:
+        box = title.bounding_box()
+        assert box and box["height"] >= 14  # readable, never 4-5 px
+        assert not title.evaluate("e => e.scrollWidth > e.clientWidth")  # the full label is shown
+    widths = page.locator("#measure-chart .b-eligible").evaluate_all("bs => bs.map(b => b.style.width)")
+    assert any(w not in ("", "0%") for w in widths)
+    no_overflow(page)
+    if is_phone(page):
+        screenshot(page, "phone-stats.png")
+
+
 def test_session_cookie_not_readable_by_script_and_logout(web_stack: tuple[Stack, sa.Engine], browser: Any) -> None:
     stack, _ = web_stack
     context = browser.new_context()
