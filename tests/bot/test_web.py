@@ -19,12 +19,13 @@ from bot.web.session import COOKIE_NAME
 from caselog.models import Assessment, AssessmentResult
 from tests.bot.conftest import SALT, STAFF, add_case, csrf_of, login
 from tests.bot.standins import FakeRasa, canned_assessment
+from tests.caselog.test_inbox import add_turns
 
 REPO = Path(__file__).resolve().parents[2]
 UTC = dt.UTC
 
-STAFF_PAGES = ["/", "/cases", "/cases/1", "/stats"]
-STAFF_APIS = ["/api/cases", "/api/cases/1", "/api/stats"]
+STAFF_PAGES = ["/", "/cases", "/cases/1", "/stats", "/inbox", "/inbox/nlu.yml", "/print"]
+STAFF_APIS = ["/api/cases", "/api/cases/1", "/api/stats", "/api/inbox", "/api/chat/state"]
 
 
 def test_health_needs_no_login(client: TestClient) -> None:
@@ -335,6 +336,19 @@ def test_stats_count_consultations_and_shares_per_measure(staff_client: TestClie
     for title in (r["title"] for r in graduate["results"]):
         assert f'<span class="title">{title}</span>' in page  # full titles, never cut
     assert "/static/bars.js" in page
+
+
+def test_inbox_lists_and_exports_what_the_bot_missed(staff_client: TestClient, engine: sa.Engine) -> None:
+    today = dt.datetime.now(dt.UTC)
+    add_turns(engine, "web", [("bot", "您多大了？"), ("user", "俺也说不好", "nlu_fallback", 0.2)], start=today)
+    page = staff_client.get("/inbox").text
+    assert "俺也说不好" in page and "没识别出" in page
+    api = staff_client.get("/api/inbox").json()["missed"]
+    assert [(m["text"], m["count"], m["intent"]) for m in api] == [("俺也说不好", 1, "nlu_fallback")]
+    export = staff_client.get("/inbox/nlu.yml")
+    assert export.headers["content-type"].startswith("text/yaml")
+    assert export.headers["content-disposition"].startswith("attachment;")
+    assert "    - 俺也说不好" in export.text
 
 
 def test_security_headers_and_no_external_assets(staff_client: TestClient) -> None:
