@@ -9,8 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-SPEAKERS = ("user", "bot")
-
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -69,10 +67,13 @@ class Case(Base):
     station: Mapped[str | None] = mapped_column(sa.String(64), index=True)
 
     turns: Mapped[list[Turn]] = relationship(
-        back_populates="case", order_by="Turn.seq", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="case", order_by="[Turn.ts, Turn.id]", cascade="all, delete-orphan", passive_deletes=True
     )
     assessments: Mapped[list[Assessment]] = relationship(
-        back_populates="case", order_by="Assessment.seq", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="case",
+        order_by="[Assessment.ts, Assessment.id]",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
     notes: Mapped[list[StaffNote]] = relationship(
         back_populates="case", order_by="StaffNote.created_at", cascade="all, delete-orphan", passive_deletes=True
@@ -192,7 +193,8 @@ class AuditEvent(Base):
 
 
 class IngestCheckpoint(Base):
-    """How far the drain has committed a spool: every record with seq <= `seq` is in the database."""
+    """How far the drain has committed a spool: every record with seq <= `seq` is in the database, and so
+    is every record the spool held complete before the Unix time `written_before` (see caselog/drain.py)."""
 
     __tablename__ = "ingest_checkpoints"
 
@@ -200,3 +202,4 @@ class IngestCheckpoint(Base):
     seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     record_id: Mapped[str | None] = mapped_column(sa.String(32))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    written_before: Mapped[float | None] = mapped_column(sa.Float)

@@ -7,12 +7,13 @@ returns their `to_dict()`, the same form `caselog show/list --format json` print
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy.orm import Session
 
 from caselog import queries, staff
 from caselog.access import EVERY_STATION, Scope
-from caselog.records import CaseDetail, CaseSummary, MeasureCount
+from caselog.records import CaseDetail, CaseSummary
 
 
 def search_cases(
@@ -20,7 +21,7 @@ def search_cases(
     *,
     since: dt.date | None,
     until: dt.date | None,
-    channel: str | None,
+    channel: str | Collection[str] | None,
     policy_id: str | None,
     status: str | None,
     limit: int,
@@ -55,9 +56,3 @@ def assign_station(session: Session, case_id: int, station: str | None) -> None:
 
 def stations(session: Session) -> list[str]:
     return staff.stations(session)
-
-
-def stats(
-    session: Session, *, since: dt.date | None, until: dt.date | None, bucket: str, scope: Scope
-) -> list[MeasureCount]:
-    return queries.counts_per_measure_and_status(session, since=since, until=until, bucket=bucket, scope=scope)

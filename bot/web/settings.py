@@ -19,9 +19,7 @@ class WebSettings:
     session_hours: float = 12.0  # a staff session's absolute lifetime
     session_idle_minutes: float = 30.0  # ended after this long without a request
     trusted_proxies: frozenset[str] = frozenset()  # peers whose X-Forwarded-For names the client
-    login_attempts_per_minute: int = 10
-    chat_per_minute: int = 60
-    # the Rasa HTTP API token (contract section 4) for reading a consultation back from its tracker
+    # the Rasa HTTP API token (docs/interfaces.md section 4) for reading a consultation back from its tracker
     rasa_api_token: str | None = None
 
     @classmethod

@@ -17,6 +17,7 @@ from bot.ratelimit import RateLimiter
 from bot.web.login_throttle import LoginThrottle
 from bot.web.session import SessionSigner
 from bot.web.settings import WebSettings
+from bot.web.wording import describe_payload, fact_items
 from rules import default_policies
 from rules.vocabulary import ACTIONABLE, CHANNEL_LABELS, OPINION_NUMBER, STATUSES, local_time, status_label
 
@@ -25,7 +26,8 @@ HERE = Path(__file__).resolve().parent
 
 def load_templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(HERE / "templates"))
-    found.env.filters.update(local_time=local_time, status_label=status_label)
+    found.env.filters.update(local_time=local_time, status_label=status_label, said=describe_payload)
+    found.env.globals.update(fact_items=fact_items)
     found.env.globals.update(channels=CHANNEL_LABELS, actionable=ACTIONABLE, opinion_number=OPINION_NUMBER)
     return found
 

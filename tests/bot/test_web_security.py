@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +15,8 @@ from bot.web.app import create_app
 from bot.web.session import COOKIE_NAME, KNOWN_COOKIE
 from bot.web.settings import WebSettings
 from caselog import audit, staff
-from caselog.models import Case, StaffSession
+from caselog.inbox import FALLBACK_INTENT
+from caselog.models import Case, StaffSession, Turn
 from tests.bot.conftest import SALT, STAFF, add_case, csrf_of, login
 from tests.bot.standins import FakeRasa
 
@@ -149,11 +151,18 @@ def test_forwarded_for_is_believed_only_from_a_configured_proxy(engine: sa.Engin
 # ---------------------------------------------------------------- roles, stations, audit
 
 
+TELEGRAM_WORDS = "只在电报里说过的一句话"
+
+
 def _seed(engine: sa.Engine) -> tuple[int, int]:
     mine = add_case(engine, channel="web", started=dt.datetime(2022, 7, 1, 2, 0, tzinfo=UTC))
-    telegram = add_case(engine, channel="telegram", started=dt.datetime(2022, 7, 2, 2, 0, tzinfo=UTC))
+    started = dt.datetime(2022, 7, 2, 2, 0, tzinfo=UTC)
+    telegram = add_case(engine, channel="telegram", started=started)
     with Session(engine) as s, s.begin():
         s.execute(sa.update(Case).where(Case.id == mine).values(station=STATION_STAFF[2]))
+        missed = Turn(case_id=telegram, record_id=f"m{telegram}", seq=99, ts=started + dt.timedelta(minutes=5),
+                      speaker="user", text=TELEGRAM_WORDS, intent=FALLBACK_INTENT)  # fmt: skip
+        s.add(missed)
     return mine, telegram
 
 
@@ -169,12 +178,15 @@ def test_station_staff_see_their_station_admins_all(
     token = csrf_of(second.get(f"/cases/{mine}").text)
     assert second.post(f"/cases/{telegram}/notes", data={"note": "x", "csrf_token": token}).status_code == 404
     stats = second.get("/api/stats", params={"since": "2022-06-01", "until": "2022-07-31"}).json()
-    assert stats["labels"] == ["2022-07-01"]  # the Telegram case's day is not theirs
+    assert stats["consultations"] == 1  # the Telegram case is not theirs
+    window = {"since": "2022-06-01", "until": "2022-07-31", "channel": "all"}
+    assert TELEGRAM_WORDS not in json.dumps(second.get("/api/inbox", params=window).json(), ensure_ascii=False)
     assert second.get("/audit").status_code == 403 and second.get("/api/audit").status_code == 403
     assert second.post(f"/cases/{telegram}/station", data={"station": "x", "csrf_token": token}).status_code == 403
 
     login(client)
     assert {c["id"] for c in client.get("/api/cases").json()["cases"]} == {mine, telegram}
+    assert TELEGRAM_WORDS in json.dumps(client.get("/api/inbox", params=window).json(), ensure_ascii=False)
     admin_token = csrf_of(client.get(f"/cases/{telegram}").text)
     taken = client.post(f"/cases/{telegram}/station", data={"station": STATION_STAFF[2], "csrf_token": admin_token})
     assert taken.status_code == 303
