@@ -13,6 +13,7 @@ from bot.web import casedata
 from bot.web.auth import Staff, check_csrf
 from bot.web.channel_filter import channel_key, channel_options, channels_for
 from bot.web.state import DB, app_state
+from caselog.handoff import handoffs_of_case
 from caselog.records import CaseSummary
 from rules.vocabulary import STATUSES, parse_iso_date
 
@@ -89,7 +90,7 @@ def case_page(case_id: int, request: Request, user: Staff, session: DB) -> Any:
     case = casedata.case_detail(session, case_id)
     if case is None:
         return app_state(request).render(request, "notfound.html", status_code=404)
-    return app_state(request).render(request, "case.html", case=case)
+    return app_state(request).render(request, "case.html", case=case, handoffs=handoffs_of_case(session, case_id))
 
 
 @router.get("/api/cases/{case_id}")
@@ -116,6 +117,13 @@ def add_note(
     if case is None:
         return state.render(request, "notfound.html", status_code=404)
     if not text or len(text) > 2000:
-        return state.render(request, "case.html", status_code=400, case=case, error="备注不能为空，且不超过2000字。")
+        return state.render(
+            request,
+            "case.html",
+            status_code=400,
+            case=case,
+            handoffs=handoffs_of_case(session, case_id),
+            error="备注不能为空，且不超过2000字。",
+        )
     casedata.add_note(session, case_id, user, text)
     return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
