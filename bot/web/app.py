@@ -19,6 +19,7 @@ from bot.web.auth import CsrfFailed, NotAllowed, NotLoggedIn, Staff
 from bot.web.cases_routes import router as cases_router
 from bot.web.chat_api import router as chat_router
 from bot.web.conversation import today
+from bot.web.handoff_routes import router as handoff_router
 from bot.web.inbox_routes import router as inbox_router
 from bot.web.limits import MAX_BODY_BYTES, BodySizeLimit
 from bot.web.login import load_live_session, save_conversation
@@ -65,6 +66,7 @@ def create_app(
     app.include_router(stats_router)
     app.include_router(print_router)
     app.include_router(inbox_router)
+    app.include_router(handoff_router)
     add_session_middleware(app, state)
     add_error_pages(app, state)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)  # outermost: before anything reads a body

@@ -16,6 +16,7 @@ from bot.web.limits import client_address
 from bot.web.state import DB, app_state
 from caselog import audit
 from caselog.access import Scope
+from caselog.handoff import handoffs_of_case
 from caselog.records import CaseSummary
 from rules.vocabulary import STATUSES, parse_iso_date
 
@@ -102,7 +103,9 @@ def case_page(case_id: int, request: Request, user: Staff, scope: Visible, sessi
         return app_state(request).render(request, "notfound.html", status_code=404)
     _viewed(request, session, user, case_id, "page")
     stations = casedata.stations(session) if scope.every else []
-    return app_state(request).render(request, "case.html", case=case, stations=stations)
+    return app_state(request).render(
+        request, "case.html", case=case, stations=stations, handoffs=handoffs_of_case(session, case_id)
+    )
 
 
 @router.get("/api/cases/{case_id}")
@@ -131,7 +134,14 @@ def add_note(
     if case is None:
         return state.render(request, "notfound.html", status_code=404)
     if not text or len(text) > 2000:
-        return state.render(request, "case.html", status_code=400, case=case, error="备注不能为空，且不超过2000字。")
+        return state.render(
+            request,
+            "case.html",
+            status_code=400,
+            case=case,
+            handoffs=handoffs_of_case(session, case_id),
+            error="备注不能为空，且不超过2000字。",
+        )
     address = client_address(request, state.settings.trusted_proxies)
     audit.record(session, "note", actor=user, target=case_id, detail=f"{len(text)} characters", address=address)
     casedata.add_note(session, case_id, user, text, scope)

@@ -238,3 +238,26 @@ def test_oversized_ids_and_pages_are_not_a_crash(staff_client: TestClient) -> No
     assert staff_client.get("/cases", params={"page": "99999999999999999999"}).status_code == 200
     assert staff_client.get("/api/cases", params={"page": "9" * 5000}).status_code == 200
     assert staff_client.get("/api/audit", params={"page": "99999999999999999999"}).status_code == 200
+
+
+def test_a_waiting_handoff_goes_to_the_station_that_takes_it_over(
+    client: TestClient, second: TestClient, engine: sa.Engine, station_user: tuple[str, str, str]
+) -> None:
+    from caselog import handoff
+
+    _, telegram = _seed(engine)
+    with Session(engine) as s, s.begin():
+        staff.create_staff_user(s, "wang.wu", "other-station-12", station="另一站")
+        hid = handoff.request_handoff(s, user_hash="h" * 64, channel="telegram", case_id=telegram).id
+    client.headers["X-CSRF-Token"] = login(client, station_user[0], station_user[1])
+    second.headers["X-CSRF-Token"] = login(second, "wang.wu", "other-station-12")
+    for browser in (client, second):  # waiting: every station sees it, not the case's transcript
+        assert hid in [h["id"] for h in browser.get("/api/handoffs").json()["handoffs"]]
+        assert browser.get(f"/api/cases/{telegram}").status_code == 404
+    assert client.post(f"/api/handoffs/{hid}/take").status_code == 200
+    with Session(engine) as s:
+        assert s.get(Case, telegram).station == station_user[2]  # type: ignore[union-attr]
+    assert client.get(f"/api/cases/{telegram}").status_code == 200
+    assert second.get(f"/api/handoffs/{hid}").status_code == 404
+    assert second.post(f"/api/handoffs/{hid}/reply", json={"text": "您好"}).status_code == 404
+    assert hid not in [h["id"] for h in second.get("/api/handoffs").json()["handoffs"]]
