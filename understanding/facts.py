@@ -68,7 +68,7 @@ _CHILD = re.compile(r"^(?:我的?|俺的?)?(?:孩子|宝宝|娃|小孩|儿子|�
 _PAST = re.compile(r"以前|之前|原来|曾经|过去|早年|之前在")
 
 _UNEMPLOYMENT_WORDS = re.compile(
-    r"失业|没工作|没有工作|没上班|没有上班|没在上班|待业|下岗|被辞|辞退|被裁|裁员|离职|辞职|倒闭|解除|没续|不续|到期|没活|"
+    r"失业|没工作|没有工作|没上班|没有上班|没在上班|待业|下岗|被辞|辞退|被裁|裁员|裁了|辞了|离职|辞职|倒闭|解除|没续|不续|到期|没活|"
     r"歇着|待着|呆着|闲着|找工作|没找到|尚未就业|未就业|没就业|无业|丢了工作|被开|开除|炒了|蹲|不干了|停工|歇业|赋闲|在家"
 )
 # a duration that is how long someone did something else: 干了二十年, 怀孕五个月, 住了八年, 戒了两年
@@ -85,7 +85,7 @@ _JUST_LOST = re.compile(
     r"(?:刚|才|刚刚)[^，。]{0,5}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期)"
 )
 _SINCE_POINT = re.compile(
-    r"被辞|辞退|被裁|裁员|离职|辞职|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
+    r"被辞|辞退|被裁|裁员|裁了|辞了|离职|辞职|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
     r"到现在|至今|以来|开始|就"
 )
 _AGE = (
@@ -431,12 +431,22 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
                 out.set("unemployed_months", months)
 
 
+_BUSINESS = re.compile(
+    r"(?:做|开)(?P<a>[^，。的]{1,6})的|(?P<b>[\u4e00-\u9fffA-Za-z]{1,6}?)(?:公司|企业|工厂|厂|机构|工作室)"
+)
+_NOT_A_BUSINESS = re.compile(r"^(?:一家|一个|这家|那家|我们|我们的|本|贵|咱们|的|家|个|小|大|某|人|啥|什么)+$")
+
+
 def _read_industry(text: str, out: _Collector) -> None:
     # an employer message that names its business but none of the listed industries: any other business
-    if "employer_industry" not in out.facts and re.search(
-        r"做[^，。]{1,6}的|是一家[^，。]{1,8}|开[^，。]{1,6}的|[^，。我们]{1,6}(?:公司|企业|厂|工厂|机构)", text
-    ):
-        out.set("employer_industry", "其他")
+    if "employer_industry" in out.facts:
+        return
+    for m in _BUSINESS.finditer(text):
+        business = m.group("a") or m.group("b") or ""
+        business = re.sub(r"^(?:是|我是|我们是)?(?:一家|一个|这家)?", "", business)
+        if business and not _NOT_A_BUSINESS.match(business):
+            out.set("employer_industry", "其他")
+            return
 
 
 def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown: list[str]) -> None:
