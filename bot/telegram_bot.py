@@ -37,7 +37,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.display import Shown, exchange
+from bot.display import Shown, exchange, select_payload
 from bot.identity import load_salt, sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT, RasaClient
 from bot.ratelimit import RateLimiter
@@ -131,6 +131,50 @@ class ButtonStore:
         return None
 
 
+@dataclass
+class Selection:
+    """A multi-select on screen: its question and the options toggled so far."""
+
+    shown: Shown
+    chosen: set[int]
+
+
+class SelectionStore:
+    """The multi-selects shown, by short key (callback data is 64 bytes at most), oldest forgotten first."""
+
+    def __init__(self, size: int = 2000) -> None:
+        self._size = size
+        self._items: OrderedDict[str, Selection] = OrderedDict()
+
+    def add(self, shown: Shown) -> str:
+        key = secrets.token_urlsafe(8)
+        self._items[key] = Selection(shown, set())
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> Selection | None:
+        return self._items.get(key)
+
+    def pop(self, key: str) -> Selection | None:
+        return self._items.pop(key, None)
+
+
+def toggles(selection: Selection, key: str, store: ButtonStore) -> InlineKeyboardMarkup:
+    """A multi-select as toggles (☐/☑ per option), then 都没有 / 不知道 as plain buttons, then 完成."""
+    shown = selection.shown
+    rows = [
+        [InlineKeyboardButton(f"{'☑' if i in selection.chosen else '☐'} {o.title}"[:64], callback_data=f"t:{key}:{i}")]
+        for i, o in enumerate(shown.options)
+    ]
+    option_titles = {o.title for o in shown.options}
+    extra = [b for b in shown.buttons if b.title not in option_titles]
+    if extra:
+        rows.append([InlineKeyboardButton(b.title[:64], callback_data=store.encode(b.payload)) for b in extra])
+    rows.append([InlineKeyboardButton(shown.select_text("done_title", "完成"), callback_data=f"d:{key}")])
+    return InlineKeyboardMarkup(rows)
+
+
 def keyboard(shown: Shown, store: ButtonStore, per_row: int = 3) -> InlineKeyboardMarkup | None:
     """The inline keyboard of a message (a reply kind drawn differently branches here on `shown.kind`)."""
     if not shown.buttons:
@@ -152,6 +196,7 @@ class ChatBridge:
         self.rasa = rasa
         self.limiter = RateLimiter(config.rate_limit, config.rate_window)
         self.store = ButtonStore()
+        self.selections = SelectionStore()
         self._warned: dict[int, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -192,8 +237,42 @@ class ChatBridge:
         """One message: its text in pieces Telegram accepts, the keyboard under the last piece."""
         parts = chunks(shown.text)
         for i, part in enumerate(parts):
-            markup = keyboard(shown, self.store) if i == len(parts) - 1 else None
+            markup = None
+            if i == len(parts) - 1:
+                if shown.kind == "multi_select" and shown.options:
+                    key = self.selections.add(shown)
+                    selection = self.selections.get(key)
+                    assert selection is not None
+                    markup = toggles(selection, key, self.store)
+                else:
+                    markup = keyboard(shown, self.store)
             await context.bot.send_message(chat_id, part, reply_markup=markup)
+
+    async def on_toggle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        """A tap on a multi-select's option (t:) or its 完成 (d:); False when the data is not one of these."""
+        query = update.callback_query
+        data = (query.data if query else "") or ""
+        if query is None or not data.startswith(("t:", "d:")):
+            return False
+        parts = data.split(":")
+        selection = self.selections.get(parts[1]) if len(parts) >= 2 else None
+        if selection is None:
+            await query.answer(EXPIRED_BUTTON_TEXT)
+            return True
+        if data.startswith("t:"):
+            index = int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else -1
+            if 0 <= index < len(selection.shown.options):
+                selection.chosen ^= {index}
+            await query.answer()
+            with contextlib.suppress(Exception):  # an unchanged keyboard or an old message
+                await query.edit_message_reply_markup(reply_markup=toggles(selection, parts[1], self.store))
+            return True
+        self.selections.pop(parts[1])
+        await query.answer()
+        with contextlib.suppress(Exception):
+            await query.edit_message_reply_markup(reply_markup=None)
+        await self.forward(update, context, select_payload(selection.shown, selection.chosen))
+        return True
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat is None:
@@ -218,7 +297,7 @@ class ChatBridge:
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        if query is None:
+        if query is None or await self.on_toggle(update, context):
             return
         payload = self.store.decode(query.data or "")
         if payload is None:

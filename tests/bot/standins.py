@@ -225,6 +225,16 @@ def canned_assessment(facts: dict[str, Any] | None = None, as_of: str = "2022-07
     return assess(facts or GRADUATE_FACTS, dt.date.fromisoformat(as_of)).to_dict()
 
 
+def multi_select_message() -> dict[str, Any]:
+    """The real question message of the `situations` multi-select, as the REST channel sends it."""
+    from actions.question_messages import question_message
+    from rules.questions import plan_questions
+
+    question = next(q for q in plan_questions({}, dt.date(2022, 7, 1)) if q.key == "situations")
+    message = question_message(question)
+    return {"text": message["text"], "buttons": message["buttons"], "custom": message["json_message"]}
+
+
 def canned_reply(body: dict[str, Any]) -> list[dict[str, Any]]:
     """What the stand-in Rasa says: a yes/no question, and an assessment once the user says '评估' or affirms."""
     sender = body["sender"]
@@ -238,6 +248,8 @@ def canned_reply(body: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"recipient_id": sender, "custom": {"assessment": canned_assessment()}}]
     if text == "/restart":
         return [{"recipient_id": sender, "text": "好的，我们重新开始。"}]
+    if text == "多选":  # the rare situations, as the real form asks them (one message: text, buttons, custom)
+        return [{"recipient_id": sender, **multi_select_message()}]
     return [{"recipient_id": sender, "text": "您是高校毕业生吗？", "buttons": YES_NO}]
 
 
