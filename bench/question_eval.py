@@ -6,7 +6,7 @@ The file holds `questions:`, each with `id`, `category`, `text`, `measures` (wha
 `also_ok` (what it may name besides). A question is correct when expected ⊆ named ⊆ expected ∪ also_ok, where
 `named` is policy_ids (candidates for "unclear"); category out_of_scope needs kind out_of_scope; category procedure
 needs kind procedure and the expected ids among the named ones; category none needs kind none. Texts pass
-through the channel's normalisation first (traditional → simplified when OpenCC is installed), as in the bot.
+through the channel's normalisation first (understanding.normalise: script, width, typos), as in the bot.
 Speed: every text is matched --repeat times (default 20) after a warm-up; figures are per call, over all calls and
 over each question's median call (the second is steadier on a shared machine).
 """
@@ -30,12 +30,10 @@ from understanding.measures import QuestionMatch, lexicon, match_question
 
 
 def channel_normaliser() -> Callable[[str], str]:
-    try:
-        import opencc
-    except ImportError:
-        return lambda text: text
-    converter = opencc.OpenCC("t2s")
-    return converter.convert
+    """The channel edge's normalisation (understanding.normalise), as the running bot applies it."""
+    from understanding.normalise import normalise
+
+    return normalise
 
 
 def percentile(sorted_values: list[float], pct: float) -> float:

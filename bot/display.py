@@ -176,10 +176,14 @@ def display(messages: list[BotMessage]) -> list[Shown]:
     return out
 
 
-async def exchange(rasa: RasaClient, sender: str, text: str, channel: str) -> Exchange:
-    """Send one message on `channel`'s behalf and say what to show; never raises for Rasa's trouble."""
+async def exchange(
+    rasa: RasaClient, sender: str, text: str, channel: str, metadata: Mapping[str, Any] | None = None
+) -> Exchange:
+    """Send one message on `channel`'s behalf and say what to show; never raises for Rasa's trouble.
+
+    `metadata` goes with the message beside the channel (e.g. `tapped`: the title of the button tapped)."""
     try:
-        replies = await rasa.send(sender, text, {"channel": channel})
+        replies = await rasa.send(sender, text, {**(metadata or {}), "channel": channel})
     except RasaUnavailable:
         return Exchange([notice(UNAVAILABLE_TEXT)], unavailable=True)
     return Exchange(display(replies) or [notice(NO_REPLY_TEXT)])

@@ -373,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     code = 0
     try:
         if stack.train and not RASA_BIN.exists():
-            raise StackError(f"no Rasa environment at {RASA_BIN.parent.parent} (see docs/TEAM-NOTES.md)")
+            raise StackError(f"no Rasa environment at {RASA_BIN.parent.parent} (run scripts/setup)")
         stack.start()
         stack.say(stack.banner())
         supervisor = stack.supervisor(RestartPolicy(first_delay=args.restart_delay, max_failures=args.max_restarts))

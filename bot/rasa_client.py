@@ -1,4 +1,4 @@
-"""A small async client for the Rasa REST channel (CONTRACT.md section 4)."""
+"""A small async client for the Rasa REST channel (docs/interfaces.md section 4)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -95,6 +96,23 @@ class RasaClient:
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("Rasa REST call failed: %s", type(exc).__name__)
             raise RasaUnavailable(str(type(exc).__name__)) from exc
+
+    async def tracker(self, sender: str, token: str | None) -> dict[str, Any]:
+        """The conversation's tracker after its last restart (slots and events) from Rasa's HTTP API."""
+        params = {"include_events": "AFTER_RESTART"}
+        if token:
+            params["token"] = token
+        url = f"{self.base_url}/conversations/{quote(sender, safe='')}/tracker"
+        try:
+            resp = await self._http().get(url, params=params)
+            resp.raise_for_status()
+            data = resp.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            log.warning("Rasa tracker call failed: %s", type(exc).__name__)
+            raise RasaUnavailable(str(type(exc).__name__)) from exc
+        if not isinstance(data, dict):
+            raise RasaUnavailable("Rasa tracker is not an object")
+        return data
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -97,6 +97,12 @@ def build_parser() -> OneLineParser:
     p.add_argument("--spool-dir", type=Path, help="default: $CASELOG_SPOOL_DIR or var/spool")
     p.add_argument("--follow", action="store_true", help="keep following the spool (Ctrl-C to stop)")
     p.add_argument("--poll-interval", type=float, default=0.5)
+    p.add_argument(
+        "--peer-timeout",
+        type=float,
+        default=60.0,
+        help="seconds after which another spool's silent drain stops holding this one back (several servers)",
+    )
 
     sub.add_parser("migrate", help="create or upgrade the database schema (alembic upgrade head)")
 
@@ -325,7 +331,7 @@ def cmd_drain(args: argparse.Namespace, out: TextIO) -> int:
         raise BadInput(f"no spool folder at {spool_dir}")  # --follow creates it and waits for the broker
     spool = Spool(spool_dir)
     if not args.follow:
-        n = drain_once(spool, _engine(args))
+        n = drain_once(spool, _engine(args), peer_timeout=args.peer_timeout)
         out.write(f"drained {n} record(s) from {spool_dir}\n")
         return 0
     from caselog.db import make_engine
@@ -335,7 +341,7 @@ def cmd_drain(args: argparse.Namespace, out: TextIO) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s caselog-drain %(levelname)s %(message)s")
     try:
-        stats = run(spool, engine, stop, poll_interval=args.poll_interval)
+        stats = run(spool, engine, stop, poll_interval=args.poll_interval, peer_timeout=args.peer_timeout)
     except KeyboardInterrupt:
         stop.set()
         return 0

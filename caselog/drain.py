@@ -7,26 +7,47 @@ its checkpoint or not at all; after an ambiguous commit the next attempt starts 
 database says. Turns and assessments also carry the spool record's unique id, and records whose id
 is already present are skipped.
 
-Entry points: `drain_once(spool, engine)` (until the spool is empty), `run(spool, engine, stop)`
-(follow forever, retrying with back-off), `start_drain_thread(...)` for the launcher.
+Several spools, one database (the scaled layout: one spool and one drain per Rasa server). The lock
+store makes one conversation's turns happen one after the other, but consecutive turns may be served
+by different servers, so one conversation's records can sit in several spools; applied in the wrong
+order they would split or misattribute a case. Each checkpoint therefore also says `written_before`:
+every record its spool held complete before that moment is committed. A turn's records are complete
+in its spool before its reply is sent, so before the next message of that conversation exists; hence
+a record whose event time is before every other live spool's `written_before` can have no earlier
+record of its conversation still waiting anywhere, and a drain applies its records only up to that
+horizon (the rest wait for the next poll, a fraction of a second). A checkpoint not updated for
+`peer_timeout` seconds (a drain that is down) stops holding the others back; its records are applied
+when it comes back, and case pages still show turns in time order. A following drain (`run`) never
+holds one record back longer than `hold_limit` seconds of its own waiting (a drain that is up but
+stuck, or clocks of two machines further apart than the gap between two turns): then it applies what
+it has and logs why.
+
+Entry points: `drain_once(spool, engine)` (until the spool is empty) and `run(spool, engine, stop)`
+(follow forever, retrying with back-off; `caselog drain --follow`, which the launcher starts).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import logging
 import threading
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from caselog.idle import close_idle_cases, idle_after_from_env
 from caselog.ingest import CaseTracker, apply_record
 from caselog.models import Assessment, IngestCheckpoint, Turn, utcnow
-from caselog.spool import Spool
+from caselog.spool import Record, Spool
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 500
+DEFAULT_PEER_TIMEOUT = 60.0
+DEFAULT_HOLD_LIMIT = 3.0
 
 
 @dataclass
@@ -36,7 +57,16 @@ class DrainStats:
     failures: int = 0
     last_error: str | None = None
     committed_seq: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    held_back: int = 0  # batches that stopped at a record waiting for another spool
+    released: int = 0  # records applied because they had waited `hold_limit` seconds
+
+
+@dataclass
+class Holdback:
+    """The record a following drain is holding back for another spool, and since when (monotonic)."""
+
+    seq: int | None = None
+    since: float = 0.0
 
 
 def checkpoint_name(spool: Spool) -> str:
@@ -61,12 +91,67 @@ def _lock_checkpoint(session: Session, name: str) -> IngestCheckpoint:
     return cp
 
 
-def drain_batch(spool: Spool, engine: sa.Engine, *, batch_size: int = DEFAULT_BATCH, name: str | None = None) -> int:
-    """Apply at most `batch_size` records after the checkpoint in one transaction; return how many."""
+def event_time(record: Record) -> float:
+    """When the event happened (Rasa's timestamp), else when it was spooled."""
+    stamp = record.data.get("timestamp") if record.kind == "rasa_event" else None
+    return float(stamp) if isinstance(stamp, int | float) else record.ts
+
+
+def peer_horizon(session: Session, name: str, peer_timeout: float = DEFAULT_PEER_TIMEOUT) -> float | None:
+    """The moment before which every other live spool is committed; None when there is no other live spool."""
+    cutoff = utcnow() - dt.timedelta(seconds=peer_timeout)
+    return session.scalar(
+        sa.select(sa.func.min(IngestCheckpoint.written_before)).where(
+            IngestCheckpoint.name != name,
+            IngestCheckpoint.updated_at >= cutoff,
+            IngestCheckpoint.written_before.is_not(None),
+        )
+    )
+
+
+def drain_batch(
+    spool: Spool,
+    engine: sa.Engine,
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    name: str | None = None,
+    peer_timeout: float = DEFAULT_PEER_TIMEOUT,
+    hold: Holdback | None = None,
+    hold_limit: float = DEFAULT_HOLD_LIMIT,
+    stats: DrainStats | None = None,
+) -> int:
+    """Apply at most `batch_size` records after the checkpoint in one transaction; return how many.
+
+    Records whose event time is not before the other live spools' horizon wait (see the module's doc);
+    with `hold`, no longer than `hold_limit` seconds."""
     name = name or checkpoint_name(spool)
     with Session(engine, expire_on_commit=False) as session, session.begin():
         cp = _lock_checkpoint(session, name)
-        records = list(spool.read(after_seq=cp.seq, limit=batch_size))
+        read_at = time.time()
+        read = list(spool.read(after_seq=cp.seq, limit=batch_size))
+        horizon = peer_horizon(session, name, peer_timeout)
+        records = read if horizon is None else list(itertools.takewhile(lambda r: event_time(r) < horizon, read))
+        if len(records) < len(read) and hold is not None:
+            waiting = read[len(records)].seq
+            if hold.seq != waiting:
+                hold.seq, hold.since = waiting, time.monotonic()
+            elif time.monotonic() - hold.since >= hold_limit:
+                log.warning(
+                    "spool records waited %.1f s for the other servers' drains; applying them now "
+                    "(a drain is stuck, or the machines' clocks disagree)",
+                    time.monotonic() - hold.since,
+                )
+                if stats is not None:
+                    stats.released += len(read) - len(records)
+                records = read
+        if stats is not None and len(records) < len(read):
+            stats.held_back += 1
+        if len(records) < len(read):
+            cp.written_before = read[len(records)].ts  # everything spooled before the first waiting record
+        elif len(read) == batch_size:
+            cp.written_before = read[-1].ts
+        else:
+            cp.written_before = read_at  # the spool held nothing else complete when it was read
         if not records:
             return 0
         ids = [r.id for r in records]
@@ -84,13 +169,14 @@ def drain_batch(spool: Spool, engine: sa.Engine, *, batch_size: int = DEFAULT_BA
     return len(records)
 
 
-def drain_once(spool: Spool, engine: sa.Engine, *, batch_size: int = DEFAULT_BATCH) -> int:
-    """Drain until the spool holds nothing newer than the checkpoint; return records applied.
-
-    Database errors propagate (the caller decides whether to retry)."""
+def drain_once(
+    spool: Spool, engine: sa.Engine, *, batch_size: int = DEFAULT_BATCH, peer_timeout: float = DEFAULT_PEER_TIMEOUT
+) -> int:
+    """Drain until the spool holds nothing newer than the checkpoint (or only records that must wait for
+    another spool); return records applied. Database errors propagate (the caller decides whether to retry)."""
     total = 0
     name = checkpoint_name(spool)
-    while n := drain_batch(spool, engine, batch_size=batch_size, name=name):
+    while n := drain_batch(spool, engine, batch_size=batch_size, name=name, peer_timeout=peer_timeout):
         total += n
     return total
 
@@ -105,15 +191,33 @@ def run(
     batch_size: int = DEFAULT_BATCH,
     compact: bool = True,
     stats: DrainStats | None = None,
+    peer_timeout: float = DEFAULT_PEER_TIMEOUT,
+    hold_limit: float = DEFAULT_HOLD_LIMIT,
+    idle_after: dt.timedelta | None = None,
+    idle_check_every: float = 60.0,
 ) -> DrainStats:
-    """Follow the spool until `stop` is set. Never raises on database trouble: waits and retries."""
+    """Follow the spool until `stop` is set. Never raises on database trouble: waits and retries.
+
+    While idle it also ends consultations nobody continued for `idle_after` (caselog.idle)."""
     stats = stats or DrainStats()
+    idle_after = idle_after or idle_after_from_env()
+    next_idle_check = 0.0
     name = checkpoint_name(spool)
+    hold = Holdback()
     backoff = poll_interval
     down = False
     while not stop.is_set():
         try:
-            n = drain_batch(spool, engine, batch_size=batch_size, name=name)
+            n = drain_batch(
+                spool,
+                engine,
+                batch_size=batch_size,
+                name=name,
+                peer_timeout=peer_timeout,
+                hold=hold,
+                hold_limit=hold_limit,
+                stats=stats,
+            )
         except Exception as exc:  # database trouble (or a bug): the records wait in the spool, retried later
             if not isinstance(exc, sa.exc.SQLAlchemyError):
                 log.exception("case-log drain failed on a batch; will retry")
@@ -136,6 +240,9 @@ def run(
             continue
         if compact:
             _compact(spool, engine, name, stats)
+        if time.monotonic() >= next_idle_check:
+            _close_idle(engine, idle_after)
+            next_idle_check = time.monotonic() + idle_check_every
         stop.wait(poll_interval)
     return stats
 
@@ -149,30 +256,11 @@ def _compact(spool: Spool, engine: sa.Engine, name: str, stats: DrainStats) -> N
         log.debug("spool compaction skipped: %s", exc)
 
 
-class DrainThread(threading.Thread):
-    """A daemon thread following the spool; `stop()` ends it after the current batch."""
-
-    def __init__(self, spool: Spool, engine: sa.Engine, **kwargs: object) -> None:
-        super().__init__(name="caselog-drain", daemon=True)
-        self.spool = spool
-        self.engine = engine
-        self.kwargs = kwargs
-        self.stop_event = threading.Event()
-        self.stats = DrainStats()
-
-    def run(self) -> None:
-        run(self.spool, self.engine, self.stop_event, stats=self.stats, **self.kwargs)  # type: ignore[arg-type]
-
-    def stop(self, timeout: float | None = 10.0) -> None:
-        self.stop_event.set()
-        self.join(timeout)
-
-
-def start_drain_thread(spool_dir: str | None = None, database_url: str | None = None, **kwargs: object) -> DrainThread:
-    """For the launcher: follow $CASELOG_SPOOL_DIR into $DATABASE_URL in a background thread."""
-    from caselog.db import make_engine
-    from caselog.spool import default_spool_dir
-
-    thread = DrainThread(Spool(spool_dir or default_spool_dir()), make_engine(database_url), **kwargs)
-    thread.start()
-    return thread
+def _close_idle(engine: sa.Engine, idle_after: dt.timedelta) -> None:
+    try:
+        with Session(engine) as session, session.begin():
+            closed = close_idle_cases(session, idle_after)
+        if closed:
+            log.info("ended %d consultation(s) idle for %s", closed, idle_after)
+    except sa.exc.SQLAlchemyError as exc:
+        log.debug("closing idle cases skipped: %s", exc)

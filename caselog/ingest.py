@@ -2,7 +2,7 @@
 
 - `session_started` closes the person's open case and opens a new one; `restart` closes it.
 - `user` / `bot` events become turns (text already masked by the channel and the spool).
-- A bot event carrying `custom.assessment` (CONTRACT section 2) becomes an assessment with one
+- A bot event carrying `custom.assessment` (docs/interfaces.md section 2) becomes an assessment with one
   result row per measure; its facts are the case's fact slots at that moment, plus the slots the
   same action sets after its messages (Rasa logs an action's messages before its slot events).
 - `slot` events named after a fact (rules.FACTS) keep the case's current facts.
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -102,77 +103,121 @@ def parse_assessment(raw: Any) -> tuple[dt.date, str, list[tuple[str, str]]] | N
     return as_of, version, list(dict(results).items())
 
 
+@dataclass(frozen=True)
+class Event:
+    """One Rasa tracker event from the spool, with what every handler needs."""
+
+    tracker: CaseTracker
+    record: Record
+    data: Mapping[str, Any]
+    user: str
+    ts: dt.datetime
+    channel: str | None
+
+    def case(self) -> Case:
+        """The person's open case; a new one when none is open."""
+        return self.tracker.current(self.user, self.ts, self.channel)
+
+    def open_case(self) -> Case | None:
+        return self.tracker.open_case(self.user)
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def apply_record(tracker: CaseTracker, record: Record) -> None:
+    """Apply one spool record to the case log (the caller's transaction); unknown events change nothing."""
     if record.kind != "rasa_event":
         return
-    event = record.data
-    kind = event.get("event")
-    user = str(event.get("sender_hash") or UNKNOWN_USER)
-    ts = event_time(event, record)
-    channel = event_channel(event)
-    session = tracker.session
+    data = record.data
+    handler = HANDLERS.get(str(data.get("event")))
+    if handler is not None:
+        user = str(data.get("sender_hash") or UNKNOWN_USER)
+        handler(Event(tracker, record, data, user, event_time(data, record), event_channel(data)))
 
-    if kind == "session_started":
-        tracker.start(user, ts, channel)
-    elif kind == "restart":
-        tracker.close(user, ts)
-    elif kind == "user":
-        case = tracker.current(user, ts, channel)
+
+def said(event: Mapping[str, Any]) -> str:
+    """What the person said: for a button payload (/affirm, /inform{...}) the title they tapped, when the
+    channel sent it as metadata `tapped`; otherwise the message text."""
+    text = str(event.get("text") or "")
+    tapped = _mapping(event.get("metadata")).get("tapped")
+    if text.startswith("/") and isinstance(tapped, str) and tapped.strip():
+        return tapped.strip()[:200]
+    return text
+
+
+def _add_turn(event: Event, case: Case, speaker: str, **extra: Any) -> None:
+    text = mask_text(said(event.data) if speaker == "user" else str(event.data.get("text") or ""))
+    record = event.record
+    event.tracker.session.add(
+        Turn(case_id=case.id, record_id=record.id, seq=record.seq, ts=event.ts, speaker=speaker, text=text, **extra)
+    )
+
+
+def _on_user(event: Event) -> None:
+    case = event.case()
+    case.open_assessment_id = None
+    intent = _mapping(_mapping(event.data.get("parse_data")).get("intent"))
+    confidence = intent.get("confidence")
+    _add_turn(
+        event,
+        case,
+        "user",
+        intent=(str(intent["name"])[:64] if intent.get("name") else None),
+        confidence=float(confidence) if isinstance(confidence, int | float) else None,
+        input_channel=_str_or_none(event.data.get("input_channel")),
+    )
+
+
+def _on_bot(event: Event) -> None:
+    case = event.case()
+    _add_turn(event, case, "bot")
+    custom = _mapping(_mapping(event.data.get("data")).get("custom"))
+    if "assessment" in custom:
+        _add_assessment(event.tracker, case, event.record, event.ts, custom["assessment"])
+
+
+def _on_slot(event: Event) -> None:
+    """A fact slot set or cleared: the case's facts, and those of an assessment whose action is still running."""
+    name = event.data.get("name")
+    if name not in FACTS:
+        return
+    case = event.case()
+    facts = dict(case.facts or {})
+    if event.data.get("value") is None:
+        facts.pop(str(name), None)
+    else:
+        facts[str(name)] = event.data["value"]
+    case.facts = facts
+    if case.open_assessment_id is not None:
+        assessment = event.tracker.session.get(Assessment, case.open_assessment_id)
+        if assessment is not None:
+            assessment.facts = facts
+
+
+def _on_slots_reset(event: Event) -> None:
+    case = event.open_case()
+    if case is not None:
+        case.facts = {}
+
+
+def _on_action(event: Event) -> None:
+    case = event.open_case()
+    if case is not None:
         case.open_assessment_id = None
-        parse = event.get("parse_data") if isinstance(event.get("parse_data"), Mapping) else {}
-        intent = parse.get("intent") if isinstance(parse.get("intent"), Mapping) else {}
-        confidence = intent.get("confidence")
-        session.add(
-            Turn(
-                case_id=case.id,
-                record_id=record.id,
-                seq=record.seq,
-                ts=ts,
-                speaker="user",
-                text=mask_text(str(event.get("text") or "")),
-                intent=(str(intent["name"])[:64] if intent.get("name") else None),
-                confidence=float(confidence) if isinstance(confidence, int | float) else None,
-                input_channel=_str_or_none(event.get("input_channel")),
-            )
-        )
-    elif kind == "bot":
-        case = tracker.current(user, ts, channel)
-        session.add(
-            Turn(
-                case_id=case.id,
-                record_id=record.id,
-                seq=record.seq,
-                ts=ts,
-                speaker="bot",
-                text=mask_text(str(event.get("text") or "")),
-            )
-        )
-        data = event.get("data") if isinstance(event.get("data"), Mapping) else {}
-        custom = data.get("custom") if isinstance(data.get("custom"), Mapping) else {}
-        if "assessment" in custom:
-            _add_assessment(tracker, case, record, ts, custom["assessment"])
-    elif kind == "slot":
-        name = event.get("name")
-        if name in FACTS:
-            case = tracker.current(user, ts, channel)
-            facts = dict(case.facts or {})
-            if event.get("value") is None:
-                facts.pop(str(name), None)
-            else:
-                facts[str(name)] = event["value"]
-            case.facts = facts
-            if case.open_assessment_id is not None:
-                assessment = session.get(Assessment, case.open_assessment_id)
-                if assessment is not None:
-                    assessment.facts = facts
-    elif kind in ("reset_slots", "all_slots_reset"):
-        case = tracker.open_case(user)
-        if case is not None:
-            case.facts = {}
-    elif kind == "action":
-        case = tracker.open_case(user)
-        if case is not None:
-            case.open_assessment_id = None
+
+
+HANDLERS: dict[str, Callable[[Event], None]] = {
+    "session_started": lambda event: event.tracker.start(event.user, event.ts, event.channel),
+    "restart": lambda event: event.tracker.close(event.user, event.ts),
+    "user": _on_user,
+    "bot": _on_bot,
+    "slot": _on_slot,
+    "reset_slots": _on_slots_reset,
+    "all_slots_reset": _on_slots_reset,
+    "action": _on_action,
+}
 
 
 def _add_assessment(tracker: CaseTracker, case: Case, record: Record, ts: dt.datetime, raw: Any) -> None:

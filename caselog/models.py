@@ -9,8 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-SPEAKERS = ("user", "bot")
-
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -66,10 +64,13 @@ class Case(Base):
     open_assessment_id: Mapped[int | None]
 
     turns: Mapped[list[Turn]] = relationship(
-        back_populates="case", order_by="Turn.seq", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="case", order_by="[Turn.ts, Turn.id]", cascade="all, delete-orphan", passive_deletes=True
     )
     assessments: Mapped[list[Assessment]] = relationship(
-        back_populates="case", order_by="Assessment.seq", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="case",
+        order_by="[Assessment.ts, Assessment.id]",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
     notes: Mapped[list[StaffNote]] = relationship(
         back_populates="case", order_by="StaffNote.created_at", cascade="all, delete-orphan", passive_deletes=True
@@ -151,7 +152,8 @@ class StaffUser(Base):
 
 
 class IngestCheckpoint(Base):
-    """How far the drain has committed a spool: every record with seq <= `seq` is in the database."""
+    """How far the drain has committed a spool: every record with seq <= `seq` is in the database, and so
+    is every record the spool held complete before the Unix time `written_before` (see caselog/drain.py)."""
 
     __tablename__ = "ingest_checkpoints"
 
@@ -159,3 +161,4 @@ class IngestCheckpoint(Base):
     seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     record_id: Mapped[str | None] = mapped_column(sa.String(32))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    written_before: Mapped[float | None] = mapped_column(sa.Float)

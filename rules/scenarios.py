@@ -1,4 +1,4 @@
-"""Maintainers' scenario files (CONTRACT.md section 3): load them and check them against the engine."""
+"""Maintainers' scenario files (docs/interfaces.md section 3): load them and check them against the engine."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ TEST_DATA=tests/nlu/test_nlu.yml
 export SQLALCHEMY_SILENCE_UBER_WARNING=1  # Rasa 3.6's own SQLAlchemy 1.4 banner
 
 for f in "$RASA" "$PYTHON"; do
-    [[ -x "$f" ]] || { echo "nlu_eval: $f not found (create the Rasa venv first, see docs/TEAM-NOTES.md)" >&2; exit 2; }
+    [[ -x "$f" ]] || { echo "nlu_eval: $f not found (create the Rasa venv first: scripts/setup)" >&2; exit 2; }
 done
 [[ -f "$TEST_DATA" ]] || { echo "nlu_eval: $TEST_DATA missing" >&2; exit 2; }
 

@@ -1,10 +1,25 @@
 """Which catalogue measure(s) a person's question is about: cue words and paraphrases from data, no model.
 
-`match_question(text)` reads one message (already normalised by the channel: simplified characters, half-width
-punctuation, known typos fixed) and says what kind of question it is and which measures of the catalogue it is
-about. Everything it knows is in data/measures.yml; this module is the reading of that file and the decision.
+`match_question(text)` reads one message (already normalised by the channel, understanding.normalise) and says
+what kind of question it is and which measures of the catalogue it is about:
+
+- "measure": one or a few measures (policy_ids, most relevant first);
+- "family": a group of measures asked for as a list (认定了就业困难人员能拿哪些补贴); `family` names it;
+- "procedure": how / where to do something (去哪里做失业登记); `topic` keys the where-to-ask answer
+  (`topic_answer`), "apply" when the answer is the measure's own office (its rule's `confirm_with`);
+- "out_of_scope": near the topic but not in the opinion (居住证积分); `topic` keys the polite answer;
+- "unclear": a policy question whose measure can't be told; `candidates` holds 2–4 ids to offer;
+- "none": not a question about measures (a greeting, 我失业半年了, an answer to the bot's question).
+
+`question` says whether the text asks at all (a question word or mark, a request such as 帮我列一下, a measure's
+name on its own). A statement with a need or a grievance in it (我是外卖小哥，想考个证转行; 公司说我的岗位没了)
+gets a measure when its cue is specific (score tier 5 or more) and `question` False: in the middle of a form,
+act on a match only when `question` is True. `audience` is "employer" when the asker speaks for a company.
+`score` is the best measure's tier over 7 (1.0: a measure named by its name).
+
+Everything it knows is in data/measures.yml; this module is the reading of that file and the decision.
 Tolerance for what slips through the channel: homophones of known words are repaired by pinyin (pypinyin), and a
-measure's longer names still count when one character is off (RapidFuzz partial ratio).
+measure's longer names still count with one character wrong, missing or extra (RapidFuzz).
 """
 
 from __future__ import annotations
@@ -36,6 +51,7 @@ FUZZY_MIN_LEN = 6
 MARGIN = 0.5  # every measure closer than this to the best one is part of the answer (ties, mostly)
 MEASURE_MIN = 4.0  # below this the question names no measure
 STATEMENT_MIN = 5.0  # a statement of a need without a question needs a specific cue
+BARE_NAME_SHARE = 0.75  # a message that is mostly a measure's name asks about that measure
 MAX_MEASURES = 4
 MAX_CANDIDATES = 4
 EMPLOYER_BONUS = 0.5  # an employer's question prefers employer measures, a job seeker's the others
@@ -44,8 +60,9 @@ NAME = "name:"  # the concept holding a measure's names is called name:<id>
 GAP_REGEX = ".{0,6}"
 
 # A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
-_NEGATION = re.compile(r"(不是|并非|不算|不属于|没上过|没读过|没当过|没有|没|非)$")
+_NEGATION = re.compile(r"(不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不|除了)$")
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没)$")
+_ECHO = re.compile(r"^[^?？]{1,12}[?？]((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
 
@@ -91,9 +108,10 @@ def _split_alternatives(spec: str) -> list[str]:
 def _term_regex(term: str) -> str:
     if term.startswith("re:"):
         return term[3:]
+    term = re.sub(r"\s+", "", term.lower())  # the text is matched without spaces (normalise)
     if GAP in term:
         return GAP_REGEX.join(re.escape(part) for part in term.split(GAP))
-    return re.escape(term.lower())
+    return re.escape(term)
 
 
 @dataclass(frozen=True)
@@ -101,11 +119,17 @@ class Concept:
     name: str
     terms: tuple[str, ...]
     regexes: tuple[re.Pattern[str], ...]  # the plain terms in one, each "re:" term on its own (its groups are its own)
+    first_chars: frozenset[str]  # the first characters of the plain terms: no need to search a text without any
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def _searched(self, chars: frozenset[str] | None) -> tuple[re.Pattern[str], ...]:
+        if chars is None or not self.first_chars or not self.first_chars.isdisjoint(chars):
+            return self.regexes
+        return self.regexes[1:] if self.first_chars else self.regexes
+
+    def spans(self, text: str, chars: frozenset[str] | None = None) -> list[tuple[int, int]]:
         """Where the concept's terms are in the text, leaving out negated ones (不是大学生)."""
         found: list[tuple[int, int]] = []
-        for regex in self.regexes:
+        for regex in self._searched(chars):
             for m in regex.finditer(text):
                 before = text[max(0, m.start() - 3) : m.start()]
                 if _NEGATION.search(before) and not _QUESTION_FORM.search(before):
@@ -113,8 +137,8 @@ class Concept:
                 found.append(m.span())
         return found
 
-    def found_in(self, text: str) -> bool:
-        for regex in self.regexes:
+    def found_in(self, text: str, chars: frozenset[str] | None = None) -> bool:
+        for regex in self._searched(chars):
             for m in regex.finditer(text):
                 before = text[max(0, m.start() - 3) : m.start()]
                 if _NEGATION.search(before) and not _QUESTION_FORM.search(before):
@@ -127,10 +151,11 @@ def _make_concept(name: str, terms: Iterable[str]) -> Concept:
     ordered = sorted(dict.fromkeys(terms), key=len, reverse=True)
     if not ordered:
         raise ValueError(f"concept {name!r} has no terms")
-    plain = [_term_regex(t) for t in ordered if not t.startswith("re:")]
-    regexes = [re.compile("|".join(plain))] if plain else []
+    plain_terms = [t for t in ordered if not t.startswith("re:")]
+    regexes = [re.compile("|".join(_term_regex(t) for t in plain_terms))] if plain_terms else []
     regexes.extend(re.compile(_term_regex(t)) for t in ordered if t.startswith("re:"))
-    return Concept(name, tuple(ordered), tuple(regexes))
+    first = frozenset(re.sub(r"\s+", "", t.lower())[0] for t in plain_terms)
+    return Concept(name, tuple(ordered), tuple(regexes), first)
 
 
 @dataclass(frozen=True)
@@ -138,19 +163,12 @@ class Cue:
     when: tuple[str, ...]  # concept names
     unless: tuple[str, ...]
     score: float
+    when_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    unless_set: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    @property
-    def when_set(self) -> frozenset[str]:
-        return _as_set(self.when)
-
-    @property
-    def unless_set(self) -> frozenset[str]:
-        return _as_set(self.unless)
-
-
-@cache
-def _as_set(names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(names)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "when_set", frozenset(self.when))
+        object.__setattr__(self, "unless_set", frozenset(self.unless))
 
 
 @dataclass(frozen=True)
@@ -426,14 +444,32 @@ class _Hits:
 
     def __init__(self, lex: Lexicon, text: str) -> None:
         self.text = text
-        found = {name for name, concept in lex.concepts.items() if not name.startswith(NAME) and concept.found_in(text)}
-        names = {name: lex.concepts[name].spans(text) for name in lex.name_concepts}
+        chars = frozenset(text)
+        found = {
+            name
+            for name, concept in lex.concepts.items()
+            if not name.startswith(NAME) and concept.found_in(text, chars)
+        }
+        names = {name: lex.concepts[name].spans(text, chars) for name in lex.name_concepts}
         names = {name: spans for name, spans in names.items() if spans}
+        self.name_spans: list[tuple[int, int]] = []
         for name, spans in names.items():
             others = [span for other, of_other in names.items() if other != name for span in of_other]
-            if any(not any(_inside(span, o) for o in others) for span in spans):
+            kept = [span for span in spans if not any(_inside(span, o) for o in others)]
+            if kept:
                 found.add(name)
+                self.name_spans.extend(kept)
         self.found = frozenset(found)
+        # names said only in the negative (不属于困难行业): that measure is not wanted
+        self.denied = frozenset(
+            name for name in lex.name_concepts if name not in found and lex.concepts[name].regexes[0].search(text)
+        )
+
+    def name_coverage(self) -> float:
+        """How much of the text (letters, not punctuation) measure names take up."""
+        letters = sum(1 for ch in self.text if ch.isalnum())
+        covered = {i for start, end in self.name_spans for i in range(start, end)}
+        return len(covered) / letters if letters else 0.0
 
     def __call__(self, name: str) -> bool:
         return name in self.found
@@ -513,11 +549,13 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
     strong = [s for s in scored if s.score >= STATEMENT_MIN]
     best: tuple[int, Family, list[str]] | None = None
     for family in lex.families:
-        if family.audience and family.audience != audience:
-            continue
         if not any(hits(t) for t in family.triggers):
             continue
-        members = [m.id for m in family.members if m.only_if is None or hits(m.only_if)]
+        members = [
+            m.id
+            for m in family.members
+            if (m.only_if is None or hits(m.only_if)) and f"{NAME}{m.id}" not in hits.denied
+        ]
         topics = {s.id for s in strong if _topical(lex, s.cue, family)}
         # a topic of its own answers the question; several of the family's own topics are an enumeration
         if topics and len(topics & set(members)) < 2:
@@ -573,6 +611,13 @@ def _out_of_scope(lex: Lexicon, hits: _Hits) -> tuple[OutOfScope, float] | None:
     return best
 
 
+def _after_echo(text: str) -> str:
+    """An answer that repeats the bot's question first (怀孕？没有的事, 长江渔民？不是…) asks nothing: only what
+    follows the echoed question counts for telling a question from a statement."""
+    m = _ECHO.match(text)
+    return m.group(1) if m else text
+
+
 def _ordered(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
@@ -586,8 +631,11 @@ def match_question(text: str) -> QuestionMatch:
     clean = repair_homophones(clean, lex)
     hits = _Hits(lex, clean)
     markers = lex.markers
-    asks = markers["question"].found_in(clean)
-    needs = not asks and markers["need"].found_in(clean)
+    asked_part = _after_echo(clean)
+    asks = markers["question"].found_in(asked_part)
+    needs = not asks and markers["need"].found_in(asked_part)
+    if not asks and not needs and hits.name_coverage() >= BARE_NAME_SHARE:
+        asks = True  # a measure's name on its own (公益性岗位): what is it?
     audience = _audience(lex, clean)
 
     fuzzy = _fuzzy_names(lex, clean)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
-from fastapi import FastAPI, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -16,9 +17,12 @@ from bot.web import casedata
 from bot.web.auth import CsrfFailed, NotLoggedIn, Staff, check_csrf, safe_next, session_of
 from bot.web.cases_routes import router as cases_router
 from bot.web.chat_api import router as chat_router
+from bot.web.conversation import today
+from bot.web.printout import router as print_router
 from bot.web.session import COOKIE_NAME, SessionData, SessionSigner
 from bot.web.settings import WebSettings
 from bot.web.state import DB, HERE, AppState, app_state
+from bot.web.stats_routes import router as stats_router
 from caselog.db import make_engine, session_factory
 
 log = logging.getLogger(__name__)
@@ -27,6 +31,14 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+pages = APIRouter()
 
 
 def create_app(
@@ -36,9 +48,25 @@ def create_app(
     rasa: RasaClient | None = None,
     salt: bytes | None = None,
 ) -> FastAPI:
-    settings = settings or WebSettings.from_env()
+    state = build_state(settings or WebSettings.from_env(), engine=engine, rasa=rasa, salt=salt)
+    app = FastAPI(title="稳就业政策助手 · 工作台", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.wjy = state
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(pages)
+    app.include_router(chat_router)
+    app.include_router(cases_router)
+    app.include_router(stats_router)
+    app.include_router(print_router)
+    add_session_middleware(app, state)
+    add_error_pages(app)
+    return app
+
+
+def build_state(
+    settings: WebSettings, *, engine: sa.Engine | None, rasa: RasaClient | None, salt: bytes | None
+) -> AppState:
     engine = engine or make_engine(settings.database_url)
-    state = AppState(
+    return AppState(
         settings=settings,
         engine=engine,
         sessions=session_factory(engine),
@@ -46,11 +74,11 @@ def create_app(
         salt=salt if salt is not None else load_salt(),
         signer=SessionSigner(settings.secret_key, settings.session_hours * 3600),
     )
-    app = FastAPI(title="稳就业政策助手 · 工作台", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.wjy = state
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.include_router(chat_router)
-    app.include_router(cases_router)
+
+
+def add_session_middleware(app: FastAPI, state: AppState) -> None:
+    """The signed session cookie on every request, and the security headers on every response."""
+    settings = state.settings
 
     @app.middleware("http")
     async def sessions(request: Request, call_next: Any) -> Response:
@@ -68,21 +96,21 @@ def create_app(
                 secure=settings.cookie_secure,
                 path="/",
             )
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def add_error_pages(app: FastAPI) -> None:
+    """Not logged in: the API says 401, a page redirects to the login. A failed CSRF check: 403."""
 
     @app.exception_handler(NotLoggedIn)
     async def not_logged_in(request: Request, exc: NotLoggedIn) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": "staff login required"}, status_code=401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        from urllib.parse import quote
-
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
     @app.exception_handler(CsrfFailed)
@@ -91,43 +119,47 @@ def create_app(
             return JSONResponse({"error": "missing or wrong CSRF token"}, status_code=403)
         return PlainTextResponse("请求已过期或来源不明（CSRF 校验失败），请返回刷新页面后重试。", status_code=403)
 
-    @app.get("/healthz")
-    def healthz() -> PlainTextResponse:
-        return PlainTextResponse("ok")
 
-    @app.get("/", response_class=HTMLResponse)
-    def widget(request: Request, user: Staff) -> Any:
-        return state.render(request, "widget.html")
+@pages.get("/healthz")
+def healthz() -> PlainTextResponse:
+    return PlainTextResponse("ok")
 
-    @app.get("/login", response_class=HTMLResponse)
-    def login_page(request: Request, next: str = "/") -> Any:
-        return state.render(request, "login.html", next=safe_next(next))
 
-    @app.post("/login")
-    def login(
-        request: Request,
-        session: DB,
-        username: Annotated[str, Form()] = "",
-        password: Annotated[str, Form()] = "",
-        csrf_token: Annotated[str, Form()] = "",
-        next: Annotated[str, Form()] = "/",
-    ) -> Any:
-        check_csrf(request, csrf_token)
-        client = request.client.host if request.client else "?"
-        if not app_state(request).login_limiter.allow(f"{client}:{username.lower()}"):
-            return state.render(
-                request, "login.html", status_code=429, next=safe_next(next), error="尝试次数过多，请一分钟后再试。"
-            )
-        if username and password and casedata.verify_staff(session, username.strip(), password):
-            session_of(request).login(username.strip())
-            log.info("staff login: %s", username.strip())
-            return RedirectResponse(safe_next(next), status_code=303)
-        return state.render(request, "login.html", status_code=401, next=safe_next(next), error="用户名或密码不正确。")
+@pages.get("/", response_class=HTMLResponse)
+def widget(request: Request, user: Staff) -> Any:
+    return app_state(request).render(request, "widget.html", today=today().isoformat())
 
-    @app.post("/logout")
-    def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Any:
-        check_csrf(request, csrf_token)
-        session_of(request).logout()
-        return RedirectResponse("/login", status_code=303)
 
-    return app
+@pages.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> Any:
+    return app_state(request).render(request, "login.html", next=safe_next(next))
+
+
+@pages.post("/login")
+def login(
+    request: Request,
+    session: DB,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Any:
+    check_csrf(request, csrf_token)
+    state = app_state(request)
+    client = request.client.host if request.client else "?"
+    if not state.login_limiter.allow(f"{client}:{username.lower()}"):
+        return state.render(
+            request, "login.html", status_code=429, next=safe_next(next), error="尝试次数过多，请一分钟后再试。"
+        )
+    if username and password and casedata.verify_staff(session, username.strip(), password):
+        session_of(request).login(username.strip())
+        log.info("staff login: %s", username.strip())
+        return RedirectResponse(safe_next(next), status_code=303)
+    return state.render(request, "login.html", status_code=401, next=safe_next(next), error="用户名或密码不正确。")
+
+
+@pages.post("/logout")
+def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Any:
+    check_csrf(request, csrf_token)
+    session_of(request).logout()
+    return RedirectResponse("/login", status_code=303)

@@ -17,8 +17,8 @@ class WebSettings:
     database_url: str | None = None
     cookie_secure: bool = False
     session_hours: float = 12.0
-    login_attempts_per_minute: int = 10
-    chat_per_minute: int = 60
+    # the Rasa HTTP API token (docs/interfaces.md section 4) for reading a consultation back from its tracker
+    rasa_api_token: str | None = None
 
     @classmethod
     def from_env(cls) -> WebSettings:
@@ -34,4 +34,5 @@ class WebSettings:
             database_url=os.environ.get("DATABASE_URL") or None,
             cookie_secure=os.environ.get("WEB_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
             session_hours=float(os.environ.get("WEB_SESSION_HOURS", "12")),
+            rasa_api_token=os.environ.get("RASA_API_TOKEN") or None,
         )

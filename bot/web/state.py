@@ -16,6 +16,7 @@ from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
 from bot.web.session import SessionSigner
 from bot.web.settings import WebSettings
+from bot.web.wording import describe_payload, fact_items
 from rules import default_policies
 from rules.vocabulary import ACTIONABLE, CHANNEL_LABELS, OPINION_NUMBER, STATUSES, local_time, status_label
 
@@ -24,7 +25,8 @@ HERE = Path(__file__).resolve().parent
 
 def load_templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(HERE / "templates"))
-    found.env.filters.update(local_time=local_time, status_label=status_label)
+    found.env.filters.update(local_time=local_time, status_label=status_label, said=describe_payload)
+    found.env.globals.update(fact_items=fact_items)
     found.env.globals.update(channels=CHANNEL_LABELS, actionable=ACTIONABLE, opinion_number=OPINION_NUMBER)
     return found
 
@@ -45,6 +47,9 @@ class AppState:
     titles: dict[str, str] = field(default_factory=measure_titles)
     login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(10, 60.0))
     chat_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
+
+    def rasa_api_token(self) -> str | None:
+        return self.settings.rasa_api_token
 
     def statuses(self) -> list[tuple[str, str]]:
         return [(s, status_label(s)) for s in STATUSES]

@@ -17,7 +17,7 @@ from bot.web.settings import WebSettings
 from caselog.migrate import upgrade
 from caselog.models import Assessment, AssessmentResult, Case, Turn
 from caselog.queries import create_staff_user
-from tests.bot.standins import FakeRasa, canned_assessment
+from tests.bot.standins import STANDIN_TOKEN, FakeRasa, canned_assessment
 
 STAFF = ("zhang.san", "correct-horse-12")
 SALT = b"web-test-salt"
@@ -48,7 +48,7 @@ def fake_rasa() -> Iterator[FakeRasa]:
 
 @pytest.fixture()
 def client(engine: sa.Engine, fake_rasa: FakeRasa) -> Iterator[TestClient]:
-    settings = WebSettings(secret_key=b"k" * 32, rasa_url=fake_rasa.url)
+    settings = WebSettings(secret_key=b"k" * 32, rasa_url=fake_rasa.url, rasa_api_token=STANDIN_TOKEN)
     with TestClient(create_app(settings, engine=engine, salt=SALT), follow_redirects=False) as c:
         yield c
 

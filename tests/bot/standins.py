@@ -12,7 +12,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
-from rules import assess
+from rules import FACTS, FactError, assess, validate_facts
 
 
 def free_port() -> int:
@@ -219,10 +219,24 @@ GRADUATE_FACTS = {
     "employment_status": "unemployed",
     "resident_in_shanghai": True,
 }
-
-
-def canned_assessment(facts: dict[str, Any] | None = None, as_of: str = "2022-07-01") -> dict[str, Any]:
-    return assess(facts or GRADUATE_FACTS, dt.date.fromisoformat(as_of)).to_dict()
+STANDIN_TOKEN = "standin-rasa-api-token"
+HANDOFF_TEXT = "需要真人帮忙的话：已请工作人员来回答您。"
+RARE_SITUATIONS = {
+    "text": "下面这些情况，您有吗？（可多选）",
+    "custom": {
+        "asks": ["migrant_worker", "platform_worker", "hardship_groups"],
+        "select": {
+            "multiple": True,
+            "options": [
+                {"title": "农民工/农村劳动力", "fact": "migrant_worker", "value": True},
+                {"title": "在平台上接单（外卖、网约车）", "fact": "platform_worker", "value": True},
+                {"title": "残疾人", "fact": "hardship_groups", "value": "disabled"},
+            ],
+            "none_title": "都没有",
+            "done_title": "完成",
+        },
+    },
+}
 
 
 def multi_select_message() -> dict[str, Any]:
@@ -235,34 +249,171 @@ def multi_select_message() -> dict[str, Any]:
     return {"text": message["text"], "buttons": message["buttons"], "custom": message["json_message"]}
 
 
-def canned_reply(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """What the stand-in Rasa says: a yes/no question, and an assessment once the user says '评估' or affirms."""
-    sender = body["sender"]
-    text = str(body.get("message", ""))
-    if text == "/affirm":  # like Rasa: the action's text and its custom payload as two messages
+def canned_assessment(facts: dict[str, Any] | None = None, as_of: str = "2022-07-01") -> dict[str, Any]:
+    return assess(facts or GRADUATE_FACTS, dt.date.fromisoformat(as_of)).to_dict()
+
+
+def _intent_of(text: str) -> tuple[str, float]:
+    if text.startswith("/"):
+        return text[1:].split("{", 1)[0] or "nlu_fallback", 1.0
+    if "评估" in text:
+        return "check_my_eligibility", 0.93
+    if "人工" in text:
+        return "human_handoff", 0.97
+    if "毕业" in text:
+        return "inform", 0.88
+    if "多选" in text:
+        return "check_my_eligibility", 0.9
+    if "嗯嗯" in text:
+        return "affirm", 0.41  # understood, but with low confidence
+    return "nlu_fallback", 0.3
+
+
+class StandinDialogue:
+    """What the stand-in Rasa says, per sender, like the real bot's surface (not its intelligence).
+
+    A yes/no question to anything it does not know; `/affirm` (the graduate story) or "评估" give an
+    assessment; `/inform{...}` sets facts (and `as_of`) the way the contract says and answers with the
+    updated assessment; "多选" asks a multi-select question; "人工" answers like the handoff response.
+    """
+
+    def __init__(self, as_of: str = "2022-07-01") -> None:
+        self.default_as_of = as_of
+        self.slots: dict[str, dict[str, Any]] = {}
+
+    def facts_of(self, sender: str) -> dict[str, Any]:
+        return self.slots.setdefault(sender, {})
+
+    def _assessment(self, sender: str, facts: dict[str, Any]) -> dict[str, Any]:
+        slots = self.facts_of(sender)
+        return canned_assessment(facts, str(slots.get("as_of") or self.default_as_of))
+
+    def __call__(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        sender = body["sender"]
+        text = str(body.get("message", ""))
+        slots = self.facts_of(sender)
+        facts = {k: v for k, v in slots.items() if k in FACTS and v is not None}
+        if text == "/affirm":  # like Rasa: the action's text and its custom payload as two messages
+            slots.update(GRADUATE_FACTS)
+            return [
+                {"recipient_id": sender, "text": "根据您说的情况，评估结果如下：\n（完整说明略）"},
+                {"recipient_id": sender, "custom": {"assessment": self._assessment(sender, GRADUATE_FACTS)}},
+            ]
+        if text.startswith("/inform{"):
+            try:
+                given = json.loads(text[len("/inform") :])
+                as_of = given.pop("as_of", None)
+                if as_of is not None:
+                    dt.date.fromisoformat(str(as_of))
+                given.pop("dont_know", None)
+                changed = {**facts, **given}
+                clean = validate_facts(changed)
+            except (ValueError, FactError) as exc:
+                return [{"recipient_id": sender, "text": f"这个值不对：{exc}"}]
+            for name in changed:
+                slots[name] = clean.get(name)
+            if as_of is not None:
+                slots["as_of"] = str(as_of)
+            return [
+                {"recipient_id": sender, "text": "好的，已记下。"},
+                {"recipient_id": sender, "custom": {"assessment": self._assessment(sender, clean)}},
+            ]
+        if "评估" in text:  # a payload without any text in the reply
+            return [
+                {"recipient_id": sender, "custom": {"assessment": self._assessment(sender, facts or GRADUATE_FACTS)}}
+            ]
+        if text == "/restart":
+            slots.clear()
+            return [{"recipient_id": sender, "text": "好的，我们重新开始。"}]
+        if "人工" in text or text == "/human_handoff":
+            return [{"recipient_id": sender, "text": HANDOFF_TEXT}]
+        if text == "情况多选":  # the form's own multi-select question, options and buttons as the bot sends them
+            return [{"recipient_id": sender, **multi_select_message()}]
+        if "多选" in text:
+            return [{"recipient_id": sender, **RARE_SITUATIONS}]
         return [
-            {"recipient_id": sender, "text": "根据您说的情况，评估结果如下：\n（完整说明略）"},
-            {"recipient_id": sender, "custom": {"assessment": canned_assessment()}},
+            {
+                "recipient_id": sender,
+                "text": "您是高校毕业生吗？",
+                "buttons": YES_NO,
+                "custom": {"asks": ["is_college_graduate"]},
+            }
         ]
-    if "评估" in text:  # a payload without any text in the reply
-        return [{"recipient_id": sender, "custom": {"assessment": canned_assessment()}}]
-    if text == "/restart":
-        return [{"recipient_id": sender, "text": "好的，我们重新开始。"}]
-    if text == "多选":  # the rare situations, as the real form asks them (one message: text, buttons, custom)
-        return [{"recipient_id": sender, **multi_select_message()}]
-    return [{"recipient_id": sender, "text": "您是高校毕业生吗？", "buttons": YES_NO}]
+
+
+def canned_reply(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stateless answer (each call a fresh dialogue): kept for tests that pass their own reply."""
+    return StandinDialogue()(body)
 
 
 class FakeRasa(_Server):
-    """POST /webhooks/rest/webhook → `reply(body)`; mode 'error' answers 500, 'slow' sleeps `delay` seconds."""
+    """POST /webhooks/rest/webhook → `reply(body)`; GET /conversations/{id}/tracker (?token= required).
 
-    def __init__(self, reply: Callable[[dict[str, Any]], list[dict[str, Any]]] = canned_reply) -> None:
-        self.reply = reply
+    mode 'error' answers 500, 'slow' sleeps `delay` seconds. The tracker holds the events of each sender
+    (user, bot and slot events, like Rasa's) after its last restart; slots come from a StandinDialogue.
+    """
+
+    def __init__(
+        self,
+        reply: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None,
+        token: str = STANDIN_TOKEN,
+    ) -> None:
+        self.reply = reply or StandinDialogue()
+        self.token = token
         self.received: list[dict[str, Any]] = []
+        self.events: dict[str, list[dict[str, Any]]] = {}
         self.mode = "ok"
         self.delay = 0.0
         self.lock = threading.Lock()
         super().__init__(_RasaHandler)
+
+    def slots_of(self, sender: str) -> dict[str, Any]:
+        slots = dict.fromkeys(FACTS)
+        slots.update(skipped_facts=None, as_of=None, requested_slot=None)
+        if isinstance(self.reply, StandinDialogue):
+            slots.update(self.reply.facts_of(sender))
+        return slots
+
+    def converse(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        sender = str(body.get("sender", ""))
+        text = str(body.get("message", ""))
+        before = self.slots_of(sender)
+        replies = self.reply(body)
+        now = time.time()
+        with self.lock:
+            events = self.events.setdefault(sender, [])
+            if text == "/restart":
+                events.clear()
+                events.append({"event": "restart", "timestamp": now})
+            intent, confidence = _intent_of(text)
+            events.append(
+                {
+                    "event": "user",
+                    "timestamp": now,
+                    "text": text,
+                    "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": []},
+                    "input_channel": "rest",
+                    "metadata": body.get("metadata") or {},
+                }
+            )
+            for name, value in self.slots_of(sender).items():
+                if before.get(name) != value:
+                    events.append({"event": "slot", "timestamp": now, "name": name, "value": value})
+            for r in replies:
+                data = {"buttons": r.get("buttons"), "custom": r.get("custom")}
+                events.append({"event": "bot", "timestamp": now, "text": r.get("text"), "data": data, "metadata": {}})
+        return replies
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        with self.lock:
+            events = list(self.events.get(sender, []))
+        latest = next((e for e in reversed(events) if e["event"] == "user"), None)
+        return {
+            "sender_id": sender,
+            "slots": self.slots_of(sender),
+            "latest_message": {"text": latest["text"], "intent": latest["parse_data"]["intent"]} if latest else {},
+            "events": events,
+        }
 
 
 class _RasaHandler(BaseHTTPRequestHandler):
@@ -270,6 +421,16 @@ class _RasaHandler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        owner: FakeRasa = self.server.owner  # type: ignore[attr-defined]
+        url = urllib.parse.urlsplit(self.path)
+        if url.path.startswith("/conversations/") and url.path.endswith("/tracker"):
+            token = urllib.parse.parse_qs(url.query).get("token", [""])[0]
+            if token != owner.token:
+                self._reply(401, {"status": "failure", "reason": "NotAuthenticated"})
+                return
+            sender = urllib.parse.unquote(url.path[len("/conversations/") : -len("/tracker")])
+            self._reply(200, owner.tracker(sender))
+            return
         self._reply(200, {"version": "3.6.21-standin"} if self.path != "/" else "Hello from Rasa: 3.6.21")
 
     def do_POST(self) -> None:
@@ -285,7 +446,7 @@ class _RasaHandler(BaseHTTPRequestHandler):
         if self.path != "/webhooks/rest/webhook":
             self._reply(404, {})
             return
-        self._reply(200, owner.reply(body))
+        self._reply(200, owner.converse(body))
 
     def _reply(self, status: int, payload: object) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")

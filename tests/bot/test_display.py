@@ -83,4 +83,6 @@ def test_web_chat_passes_kind_asks_and_explained(staff_client: TestClient, fake_
         {"recipient_id": body["sender"], "custom": {"asks": ["age"]}},
     ]
     messages = staff_client.post("/api/chat", json={"message": "你好"}).json()["messages"]
-    assert messages == [{"kind": "plain", "text": "您多大了？", "buttons": [], "asks": ["age"], "explained": []}]
+    assert messages == [
+        {"who": "bot", "kind": "plain", "text": "您多大了？", "buttons": [], "asks": ["age"], "explained": []}
+    ]

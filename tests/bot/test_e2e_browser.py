@@ -50,7 +50,7 @@ def _answer_until_assessment(page: Any, max_turns: int = 30) -> None:
     page.click("#send-btn")
     for _ in range(max_turns):
         page.wait_for_selector("#send-btn:enabled", timeout=60_000)
-        if page.locator("#assessment tbody tr").count():
+        if page.locator("#result .res-card").count():
             return
         question = page.locator(".msg.bot .bubble").last.inner_text()
         quick = page.locator("#quick button")
@@ -72,11 +72,11 @@ def test_real_stack_chat_to_assessment_and_case_list(real_stack: Stack) -> None:
         page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="zh-CN")
         log_in(page, base, E2E_STAFF)
         _answer_until_assessment(page)
-        rows = page.locator("#assessment tbody tr")
-        assert rows.count() > 0
-        labels = set(page.locator("#assessment tbody td:first-child").all_inner_texts())
+        cards = page.locator("#result .res-card")
+        assert cards.count() > 0
+        labels = set(page.locator("#result .res-card .status").all_inner_texts())
         assert labels <= STATUS_LABELS and labels
-        assert all(t.startswith("《意见》") for t in page.locator("#assessment td.article").all_inner_texts())
+        assert all(t.startswith("《意见》") for t in page.locator("#result .res-article").all_inner_texts())
         shot = os.environ.get("SAVE_WIDGET_SCREENSHOT")
         if shot:
             Path(shot).parent.mkdir(parents=True, exist_ok=True)

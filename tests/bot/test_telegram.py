@@ -217,7 +217,7 @@ def test_no_token_means_no_telegram(monkeypatch: pytest.MonkeyPatch, capsys: pyt
 async def test_a_multi_select_is_toggles_and_done_sends_one_answer(polling: FakeTelegram, rasa: FakeRasa) -> None:
     from tests.bot.standins import multi_select_message
 
-    polling.push_text(USER, "多选")
+    polling.push_text(USER, "情况多选")
     sent = await wait_calls(polling, "sendMessage")
     rows = sent[0]["reply_markup"]["inline_keyboard"]
     options = multi_select_message()["custom"]["select"]["options"]

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from bot.identity import sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT
 from bot.web.session import COOKIE_NAME
+from caselog.models import Assessment, AssessmentResult
 from tests.bot.conftest import SALT, STAFF, add_case, csrf_of, login
 from tests.bot.standins import FakeRasa, canned_assessment
 
@@ -111,25 +113,73 @@ def test_chat_proxy_forwards_with_web_metadata_and_renders_rows(staff_client: Te
     first_sender = body["sender"]
     assert first_sender.startswith("we-")
 
-    resp = staff_client.post("/api/chat", json={"message": "/affirm"})
-    assessment = next(m["assessment"] for m in resp.json()["messages"] if m.get("assessment"))
+    resp = staff_client.post("/api/chat", json={"message": "/affirm", "shown": "是"})
+    assert fake_rasa.received[-1]["metadata"] == {"channel": "web", "tapped": "是"}
+    data = resp.json()
+    view = next(m["assessment"] for m in data["messages"] if m.get("assessment"))
     expected = canned_assessment()
-    assert assessment["as_of"] == expected["as_of"]
-    rows = assessment["rows"]
+    assert view["as_of"] == expected["as_of"]
+    rows = [r for s in view["sections"] for g in s["groups"] for r in g["rows"]]
     assert len(rows) == len(expected["results"])
     by_id = {r["policy_id"]: r for r in rows}
     for r in expected["results"]:
         row = by_id[r["policy_id"]]
         assert row["status"] == r["status"] and row["title"] == r["title"] and row["article"] == r["article"]
-        assert row["next_step"] == (r["next_steps"][0] if r["next_steps"] else "")
-    labels = {r["status"]: r["status_label"] for r in rows}
-    assert labels.get("eligible", "可以申请") == "可以申请"
-    assert rows[0]["status"] == "eligible"  # actionable rows first
+        assert row["section"] == ("employer" if r["kind"] == "employer" else "person")
+    assert [s["id"] for s in view["sections"]] == ["person", "employer"]
+    assert view["sections"][0]["groups"][0]["status"] == "eligible"  # actionable rows first
+    # the form's state read back from the tracker: what the bot holds and what is still worth asking
+    form = data["form"]
+    known = {f["fact"]: f["shown"] for f in form["known"]}
+    assert known["is_college_graduate"] == "是" and known["employment_status"] == "失业"
+    assert form["questions"] and not {q["fact"] for q in form["questions"]} & set(known)
     assert fake_rasa.received[-1]["sender"] == first_sender  # same visitor
 
     assert staff_client.post("/api/chat/reset").json() == {"ok": True}
     staff_client.post("/api/chat", json={"message": "你好"})
     assert fake_rasa.received[-1]["sender"] != first_sender  # a new visitor, a new conversation
+
+
+def test_chat_state_restores_the_consultation_from_the_tracker(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
+    empty = staff_client.get("/api/chat/state").json()
+    assert empty["ok"] and empty["messages"] == [] and empty["assessment"] is None
+    staff_client.post("/api/chat", json={"message": "我去年毕业了"})
+    staff_client.post("/api/chat", json={"message": "/affirm", "shown": "是"})
+    staff_client.post("/api/chat", json={"message": '/inform{"employment_status": "employed"}'})
+    state = staff_client.get("/api/chat/state").json()
+    who = [(m["who"], m.get("text")) for m in state["messages"]]
+    assert who[:3] == [("user", "我去年毕业了"), ("bot", "您是高校毕业生吗？"), ("user", "是")]
+    assert ("user", "就业状态：在职") in who  # a payload as words, not /inform{...}
+    assert state["assessment"]["as_of"] == "2022-07-01"
+    known = {f["fact"]: f["shown"] for f in state["form"]["known"]}
+    assert known["employment_status"] == "在职"
+    # after 新咨询 the next visitor starts empty
+    staff_client.post("/api/chat/reset")
+    assert staff_client.get("/api/chat/state").json()["messages"] == []
+
+
+def test_chat_state_without_the_rasa_api_says_so(client: TestClient, fake_rasa: FakeRasa) -> None:
+    fake_rasa.token = "another-token"
+    client.headers["X-CSRF-Token"] = login(client)
+    state = client.get("/api/chat/state").json()
+    assert state["ok"] is False and "读不到" in state["notice"]
+    reply = client.post("/api/chat", json={"message": "你好"}).json()
+    assert reply["ok"] and reply["form"] is None and "读不到" in reply["notice"]
+
+
+def test_printout_from_the_conversation(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
+    assert "还没有评估结果" in staff_client.get("/print").text
+    staff_client.post("/api/chat", json={"message": "/affirm", "shown": "是"})
+    page = staff_client.get("/print").text
+    assert 'id="printout"' in page and "2022年7月1日" in page and "本市高校毕业生" in page
+    assert "topbar" not in page and "代访客咨询" not in page
+    assert "/static/print.css" in page
+
+
+def test_login_page_shows_no_command_line(client: TestClient) -> None:
+    page = client.get("/login").text
+    assert "python" not in page and ".venv" not in page and "<code>" not in page
+    assert "管理员" in page
 
 
 def test_chat_needs_csrf_header(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
@@ -215,20 +265,76 @@ def test_case_detail_and_notes(staff_client: TestClient, engine: sa.Engine) -> N
     assert staff_client.get("/cases/99999").status_code == 404
 
 
-def test_stats_api_counts_per_status_and_measure(staff_client: TestClient, engine: sa.Engine) -> None:
-    _seed(engine)
+def test_case_list_opens_on_real_channels(staff_client: TestClient, engine: sa.Engine) -> None:
+    web, tg = _seed(engine)
+    rest = add_case(engine, channel="rest", started=dt.datetime(2022, 7, 2, 2, 0, tzinfo=UTC))
+    page = staff_client.get("/cases").text
+    assert f"/cases/{web}" in page and f"/cases/{tg}" in page and f"/cases/{rest}" not in page
+    assert '<option value="" selected>网页和Telegram（实际咨询）</option>' in page
+    everything = staff_client.get("/api/cases", params={"channel": "all"}).json()["cases"]
+    assert {c["id"] for c in everything} == {web, tg, rest}
+    only_rest = staff_client.get("/api/cases", params={"channel": "rest"}).json()["cases"]
+    assert [c["id"] for c in only_rest] == [rest]
+
+
+def test_case_view_in_words_a_worker_reads(staff_client: TestClient, engine: sa.Engine) -> None:
+    case = add_case(
+        engine,
+        channel="telegram",
+        started=dt.datetime(2022, 7, 3, 2, 0, tzinfo=UTC),
+        facts={"employment_status": "unemployed", "hardship_groups": ["disabled"], "unemployed_months": 6},
+        texts=("我失业了", "您现在的就业状态是？", '/inform{"employment_status": "unemployed"}', "好的", "/deny", "好"),
+    )
+    page = staff_client.get(f"/cases/{case}").text
+    assert "/inform" not in page and "/deny" not in page and "hardship_groups" not in page
+    assert "就业状态：失业" in page and ">不是<" in page
+    assert "<dt>所属困难群体</dt><dd>残疾人</dd>" in page and "<dt>失业时长（月）</dt><dd>6个月</dd>" in page
+    assert "进行中" in page
+
+
+def test_stats_count_consultations_and_shares_per_measure(staff_client: TestClient, engine: sa.Engine) -> None:
+    web, _ = _seed(engine)
+    older_facts = {"age": 50, "employment_status": "unemployed", "unemployed_months": 6, "shanghai_hukou": True}
+    older = canned_assessment(older_facts)
+    # a second assessment in the same consultation: still one consultation, its latest assessment counts
+    with Session(engine) as s, s.begin():
+        a = Assessment(
+            case_id=web,
+            record_id="second",
+            seq=99,
+            ts=dt.datetime(2022, 7, 1, 2, 30, tzinfo=UTC),
+            facts=older_facts,
+            as_of=dt.date(2022, 7, 1),
+            rules_version=older["rules_version"],
+        )
+        a.results = [AssessmentResult(policy_id=r["policy_id"], status=r["status"]) for r in older["results"]]
+        s.add(a)
+    add_case(engine, channel="web", started=dt.datetime(2022, 7, 1, 3, 0, tzinfo=UTC))
+    add_case(engine, channel="rest", started=dt.datetime(2022, 7, 1, 4, 0, tzinfo=UTC))  # a test client
     data = staff_client.get("/api/stats", params={"since": "2022-06-01", "until": "2022-07-31"}).json()
-    assert data["labels"] == ["2022-07-01", "2022-07-03"]
-    n_measures = len(canned_assessment()["results"])
-    total = sum(sum(v) for v in data["series"].values())
-    assert total == 2 * n_measures
-    assert {s["label"] for s in data["statuses"]} >= {"可以申请", "暂不符合"}
-    eligible_web = sum(1 for r in canned_assessment()["results"] if r["status"] == "eligible")
-    assert data["series"]["eligible"][0] == eligible_web
-    monthly = staff_client.get("/api/stats", params={"bucket": "month", "since": "2022-06-01"}).json()
-    assert monthly["labels"] == ["2022-07-01"]
-    page = staff_client.get("/stats")
-    assert page.status_code == 200 and "/static/chart.js" in page.text
+    assert data["consultations"] == 3 and data["assessed"] == 3
+    assert data["people"] == 1  # add_case gives every case the same person
+    assert [(b["bucket"], b["consultations"]) for b in data["buckets"]] == [("2022-07-01", 2), ("2022-07-03", 1)]
+    by_id = {m["policy_id"]: m for m in data["measures"]}
+    graduate = canned_assessment()
+    for pid in by_id:
+        g = next(r["status"] for r in graduate["results"] if r["policy_id"] == pid)
+        o = next(r["status"] for r in older["results"] if r["policy_id"] == pid)
+        assert by_id[pid]["eligible"] == (g == "eligible") + 2 * (o == "eligible")
+        assert by_id[pid]["needs_confirmation"] == (g == "needs_confirmation") + 2 * (o == "needs_confirmation")
+    assert len(by_id) == len(graduate["results"])  # every measure listed, also at 0
+    shares = [m["eligible"] + m["needs_confirmation"] for m in data["measures"]]
+    assert shares == sorted(shares, reverse=True)
+    with_rest = staff_client.get("/api/stats", params={"since": "2022-06-01", "channel": "all"}).json()
+    assert with_rest["consultations"] == 4
+    monthly = staff_client.get("/api/stats", params={"bucket": "month", "since": "2022-06-01", "until": "2022-07-31"})
+    assert [b["bucket"] for b in monthly.json()["buckets"]] == ["2022-07-01"]
+
+    page = staff_client.get("/stats", params={"since": "2022-06-01", "until": "2022-07-31"}).text
+    assert '<b id="total-consultations">3</b>' in page and '<b id="total-people">1</b>' in page
+    for title in (r["title"] for r in graduate["results"]):
+        assert f'<span class="title">{title}</span>' in page  # full titles, never cut
+    assert "/static/bars.js" in page
 
 
 def test_security_headers_and_no_external_assets(staff_client: TestClient) -> None:
@@ -236,8 +342,18 @@ def test_security_headers_and_no_external_assets(staff_client: TestClient) -> No
     assert "default-src 'self'" in resp.headers["content-security-policy"]
     assert resp.headers["x-frame-options"] == "DENY"
     assert "http://" not in resp.text and "https://" not in resp.text
-    for asset in ("/static/chat.js", "/static/chart.js", "/static/style.css"):
-        text = staff_client.get(asset).text
+    for asset in (
+        "/static/js/widget.js",
+        "/static/js/chat.js",
+        "/static/js/form.js",
+        "/static/js/result.js",
+        "/static/js/dom.js",
+        "/static/bars.js",
+        "/static/style.css",
+    ):
+        got = staff_client.get(asset)
+        assert got.status_code == 200, asset
+        text = got.text
         assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text
 
 

@@ -121,7 +121,6 @@ def test_list_cases_filters_by_date_channel_measure_and_status(engine: sa.Engine
     with Session(engine) as s:
         everything = queries.list_cases(s)
         assert [c.channel for c in everything] == ["telegram", "web", "telegram"]  # newest first
-        assert queries.count_cases(s) == 3
         assert [c.turn_count for c in everything] == [1, 2, 2]
         assert everything[1].assessment_count == 1 and everything[1].latest_statuses
         assert len(queries.list_cases(s, since=dt.date(2022, 7, 2))) == 2
@@ -203,7 +202,7 @@ def test_purge_removes_old_cases_with_everything_they_hold(engine: sa.Engine, sp
     with Session(engine) as s, s.begin():
         assert queries.purge_older_than(s, 0, now=now) == 2
     with Session(engine) as s:
-        assert queries.count_cases(s) == 0
+        assert queries.list_cases(s) == []
 
 
 def test_a_malformed_assessment_keeps_the_turn(engine: sa.Engine, spool: Spool) -> None:

@@ -1,7 +1,7 @@
 """Consistency of the NLU training data (nlu_data/) and the held-out split (tests/nlu/test_nlu.yml).
 
 Checks what Rasa itself does not: synonym texts resolve to one value only (Rasa's EntitySynonymMapper maps a
-span by its text whatever its entity type), values are catalogue ids / CONTRACT fact names / enum values,
+span by its text whatever its entity type), values are catalogue ids / fact names / enum values,
 every measure can be asked about, `fact` spans leave the negation outside, the test split is disjoint from the
 training data, and (with the Rasa venv) every entity span starts and ends on a Jieba token boundary.
 """

@@ -1,4 +1,4 @@
-"""`python -m rules` as CONTRACT.md sections 2 and 3 describe it, driven as a subprocess."""
+"""`python -m rules` as docs/interfaces.md sections 2 and 3 describe it, driven as a subprocess."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Facts are checked against CONTRACT.md section 1."""
+"""Facts are checked against docs/interfaces.md section 1."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from rules import FACTS, FactError, validate_facts
 
-CONTRACT_FACTS = {
+INTERFACE_FACTS = {
     "age", "shanghai_hukou", "resident_in_shanghai", "is_college_graduate", "graduation_year",
     "graduated_from_shanghai_college", "in_graduating_year", "vocational_school_student",
     "employment_status", "unemployed_months", "registered_unemployed", "receiving_unemployment_insurance",
@@ -17,7 +17,7 @@ CONTRACT_FACTS = {
 
 
 def test_fact_names_are_the_contracts() -> None:
-    assert set(FACTS) == CONTRACT_FACTS
+    assert set(FACTS) == INTERFACE_FACTS
 
 
 def test_valid_facts_pass_and_absent_means_absent() -> None:

@@ -66,7 +66,7 @@ def test_a_scenario_that_expects_nothing_for_the_files_policy_is_refused(tmp_pat
 
 
 def test_files_without_a_policy_key_still_load(tmp_path: Path) -> None:
-    # CONTRACT section 3: a plain list of scenarios is a scenario file too.
+    # docs/interfaces.md section 3: a plain list of scenarios is a scenario file too.
     path = _write(tmp_path, "- {name: x, facts: {}, expect: {renren_leye: needs_info}}\n")
     (scenario,) = load_scenarios(path, default_policies(), dt.date(2022, 7, 1))
     assert scenario.expect == {"renren_leye": "needs_info"}

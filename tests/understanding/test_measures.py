@@ -14,6 +14,7 @@ import yaml
 from rules import default_policies
 from understanding import measures
 from understanding.measures import KINDS, QuestionMatch, load_lexicon, match_question, topic_answer
+from understanding.normalise import normalise
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = yaml.safe_load((HERE / "questions.yml").read_text(encoding="utf-8"))["questions"]
@@ -39,7 +40,7 @@ def right(question: dict[str, Any], match: QuestionMatch) -> bool:
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q["id"] for q in QUESTIONS])
 def test_question(question: dict[str, Any]) -> None:
-    match = match_question(question["text"])
+    match = match_question(normalise(question["text"]))  # as the channel hands it over
     assert right(question, match), f"{question['text']} → {match}"
 
 
@@ -287,3 +288,30 @@ def test_the_matcher_imports_only_what_both_environments_have() -> None:
         for name in names:
             top = name.split(".")[0]
             assert top in allowed or top in sys.stdlib_module_names, name
+
+
+# ------------------------------------------------------------------------------------------------ answers to the bot
+
+
+@pytest.mark.parametrize("text", ["退捕渔民？不是，我以前在海上打鱼", "创业？没想过", "公益性岗位？没做过"])
+def test_an_answer_that_echoes_the_question_asks_nothing(text: str) -> None:
+    match = match_question(text)
+    assert match.question is False
+    assert match.kind == "none"
+
+
+def test_saying_where_ones_hukou_is_does_not_make_a_question_about_hukou() -> None:
+    match = match_question("我今年48岁，上海户口，失业半年了，想找份工作")
+    assert match.kind != "out_of_scope"
+    assert match_question("外地户口怎么落户上海").kind == "out_of_scope"
+
+
+def test_staff_saying_where_they_work_is_not_a_question_about_the_station() -> None:
+    match = match_question("我是街道就业服务站的，帮一位居民问：她是刑满释放人员，找工作有什么帮扶")
+    assert "community_employment_service" not in match.policy_ids
+    assert "hardship_subsidies" in match.policy_ids
+
+
+@pytest.mark.parametrize("text", ["我在这里住了好几年了", "做了十几年保洁", "我现在不在哺乳期"])
+def test_counting_words_and_denials_are_not_questions(text: str) -> None:
+    assert match_question(text).question is False
