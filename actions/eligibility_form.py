@@ -20,6 +20,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import clock
+from actions.explain_policy import explain_measures, policies_asked
 from actions.question_messages import question_message
 from actions.slots import (
     AS_OF,
@@ -27,6 +28,7 @@ from actions.slots import (
     AUDIENCE,
     FOCUS,
     FORM,
+    POLICY,
     REQUESTED_SLOT,
     SKIPPED,
     asked_facts,
@@ -134,7 +136,7 @@ class ValidateEligibilityForm(FormValidationAction):
         if intent in DIGRESSIONS and pending and not answered_since_user(tracker):
             # nothing but the requested slot: Rasa rejects the form's turn and the digression rule runs
             return [SlotSet(REQUESTED_SLOT, pending)]
-        turn = read_message(message, asked=asked, known=known, as_of=as_of, intent=intent)
+        turn = read_message(message, asked=asked, known=known, as_of=as_of, intent=intent, audience=audience_of(slots))
         messages_before = len(dispatcher.messages)
         acknowledge(turn, asked, dispatcher)
 
@@ -154,6 +156,12 @@ class ValidateEligibilityForm(FormValidationAction):
         if focus and intent == "check_my_eligibility":  # 看看我能申请什么 after a focused check: the full one
             focus = []
             events.append(SlotSet(FOCUS, None))
+        needs = [p for p in policies_asked(message, {}) if intent == "inform" and not turn.from_payload]
+        if needs and not pending and not focus:
+            # the conversation starts with a need stated (我是外卖小哥，想考个证): its measures first
+            explain_measures(needs, as_of, dispatcher)
+            focus = [p.id for p in needs]
+            events += [SlotSet(FOCUS, focus), SlotSet(POLICY, needs[0].id)]
         facts = {**known, **turn.updates}
         plan = plan_questions(facts, as_of, audience=audience, focus=focus, skip=new_skipped)
         if not plan:

@@ -77,6 +77,12 @@ def explain_several(policies: Sequence[Policy]) -> str:
     return "\n".join(lines)
 
 
+def explain_measures(chosen: Sequence[Policy], as_of: dt.date, dispatcher: CollectingDispatcher) -> None:
+    """The message explaining one or several measures, with custom.explained."""
+    text = explain(chosen[0], as_of) if len(chosen) == 1 else explain_several(chosen)
+    dispatcher.utter_message(text=text, json_message={"explained": [p.id for p in chosen], "answer": "measure"})
+
+
 class ActionExplainPolicy(Action):
     def __init__(self, today: Callable[[], dt.date] = clock.today) -> None:
         self.today = today
@@ -94,13 +100,13 @@ class ActionExplainPolicy(Action):
         message = tracker.latest_message or {}
         as_of = clock.evaluation_date(slots, self.today, tracker.latest_message)
         known = known_facts(slots)
-        turn = read_message(message, known=known, as_of=as_of)
+        audience = "employer" if "employer" in entity_values(message, "audience") else audience_of(slots)
+        turn = read_message(message, known=known, as_of=as_of, audience=audience)
         events: list[EventType] = [SlotSet(n, v) for n, v in turn.updates.items()]
         if turn.updates:
             dispatcher.utter_message(
                 text="记下了：" + "；".join(describe(n, v) for n, v in turn.updates.items()) + "。"
             )
-        audience = "employer" if "employer" in entity_values(message, "audience") else audience_of(slots)
         if audience != audience_of(slots):
             events.append(SlotSet(AUDIENCE, audience))
         chosen = policies_asked(message, slots)
@@ -117,8 +123,7 @@ class ActionExplainPolicy(Action):
             in_form = tracker.active_loop.get("name") == FORM
             events.append(SlotSet(CHECK_FOLLOWS, None if in_form else False))
             return events
-        text = explain(chosen[0], as_of) if len(chosen) == 1 else explain_several(chosen)
-        dispatcher.utter_message(text=text, json_message={"explained": [p.id for p in chosen], "answer": "measure"})
+        explain_measures(chosen, as_of, dispatcher)
         events.append(SlotSet(POLICY, chosen[0].id))
         in_form = tracker.active_loop.get("name") == FORM
         if not (in_form and not slots.get(FOCUS)):  # a question inside the full check does not narrow it

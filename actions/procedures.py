@@ -9,17 +9,19 @@ understanding/data/measures.yml (within what the opinion says; otherwise where t
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.explain_policy import entity_values
+from actions.slots import AUDIENCE
 from rules import default_policies
+from rules.vocabulary import OPINION_NUMBER
 from understanding.measures import QuestionMatch, topic_answer
 
 NO_PROCEDURE = "具体怎么办理，可以到户籍或居住地的街道社区就业服务站咨询，也可以在“一网通办”查询，或拨打12333。"
 OUT_OF_SCOPE = (
-    "抱歉，这个问题不在沪府规〔2022〕6号稳就业政策的范围里，我回答不了。可以拨打12345市民服务热线或12333人社服务热线，"
+    f"抱歉，这个问题不在{OPINION_NUMBER}稳就业政策的范围里，我回答不了。可以拨打12345市民服务热线或12333人社服务热线，"
     "也可以到街道社区就业服务站问问。关于稳就业的补贴和服务，随时问我。"
 )
 
@@ -37,7 +39,9 @@ class ActionExplainProcedure(Action):
         answer = topic_answer(match) if match.topic else None
         custom = {"explained": list(ids), "answer": "procedure", "topic": match.topic}
         dispatcher.utter_message(text=answer or NO_PROCEDURE, json_message=custom)
-        return []
+        # an employer asking how to apply is still an employer when the check follows
+        employer = "employer" in entity_values(message, "audience") and tracker.slots.get(AUDIENCE) != "employer"
+        return [SlotSet(AUDIENCE, "employer")] if employer else []
 
 
 class ActionAnswerOutOfScope(Action):

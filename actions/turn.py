@@ -79,6 +79,7 @@ def read_message(
     known: Mapping[str, Any],
     as_of: dt.date,
     intent: str | None = None,
+    audience: str | None = None,
 ) -> Turn:
     turn = Turn(from_payload=_is_payload(message))
     text = str(message.get("text") or "")
@@ -97,7 +98,7 @@ def read_message(
         if intent == "dont_know" and asked:
             turn.unknown = [name for name in asked if name not in known]
     else:
-        reading = read(text, asked=asked, known=known, as_of=as_of)
+        reading = read(text, asked=asked, known=known, as_of=as_of, audience=audience)
         raw, denied, turn.notes, turn.unknown = reading.facts, reading.denied_groups, reading.notes, reading.unknown
         turn.audience, turn.is_question = reading.audience, reading.is_question
         if intent == "dont_know" and asked and not raw:

@@ -205,7 +205,9 @@ def measures_for(audience: str, focus: Collection[str] = (), policies: PolicySet
     elif audience == "employer":
         chosen = tuple(p for p in policies if p.kind == "employer")
     else:
-        chosen = tuple(p for p in policies if p.kind != "employer")
+        # all of them: what a hiring employer may claim for a person depends on the person's own facts (失业3个月);
+        # the employer's own facts (its industry) are not asked of a job seeker (EMPLOYER_FACTS)
+        chosen = tuple(policies)
     return PolicySet(chosen, policies.version)
 
 

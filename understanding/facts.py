@@ -390,8 +390,8 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
         return
     for m in _DURATION.finditer(text):
         span = m.group(0)
-        if re.match(r"[0-9]{4}", span):
-            continue  # 2020年 is a year
+        if re.match(r"[0-9]{4}", span) or re.match(r"[^，。]{0,3}(?:毕业|届)", text[m.end() :]):
+            continue  # 2020年 is a year; 12年毕业 a graduation
         before = text[: m.start()]
         if re.search(r"(?:不是|并非)$", before):
             continue
@@ -500,8 +500,12 @@ def read(
     asked: Iterable[str] = (),
     known: Mapping[str, Any] | None = None,
     as_of: dt.date,
+    audience: str | None = None,
 ) -> Reading:
-    """The facts `text` states (see the module docstring). `text` is already normalised."""
+    """The facts `text` states (see the module docstring). `text` is already normalised.
+
+    `audience="employer"` when the conversation already knows the writer speaks for a company.
+    """
     asked = [a for a in asked if a in FACTS]
     known = known or {}
     message = to_chinese(text)
@@ -509,7 +513,7 @@ def read(
     reading = Reading()
     all_clauses = clauses(message)
     reading.is_question = any(c.question for c in all_clauses)
-    if _EMPLOYER.search(message):
+    if audience == "employer" or _EMPLOYER.search(message) or "employer_industry" in asked:
         reading.audience = "employer"
     for clause in all_clauses:
         part = _statement_part(clause)

@@ -6,7 +6,8 @@ reader are rules over the project's own lexicon, so where they are sure they dec
 
 - a question about one or more measures → `ask_policy` with one `policy` entity per measure (a family
   question lists its members); a question whose measure cannot be told → `ask_policy` with
-  `policy_candidate` entities to offer as buttons;
+  `policy_candidate` entities to offer as buttons; a need stated without a question (想考个证转行做电工) →
+  `inform` with the `policy` entities, which the form explains when it starts;
 - how/where to do something tied to a measure → `ask_procedure` (never sets a fact);
 - a question near the opinion but outside it → `out_of_scope` with the `topic` to answer from;
 - a statement of facts that DIET took for something else (a greeting with facts, an English sentence, a
@@ -18,7 +19,7 @@ conversation-control intents (restart, 先看结果, 转人工, goodbye …) sta
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from understanding.facts import read
@@ -36,7 +37,6 @@ CONTROL_INTENTS = frozenset(
         "help",
         "dont_know",
         "why",
-        "check_my_eligibility",
     }
 )
 # intents a statement of facts may be mistaken for
@@ -65,10 +65,18 @@ def route(text: str, intent: str | None, confidence: float) -> Route:
     audience = _entities("audience", ["employer"]) if match.audience == "employer" else []
     control = intent in CONTROL_INTENTS and confidence >= SURE
     asked = match.question or intent == "ask_policy"  # a statement of a need (还没找到工作) is not a question
+    if intent == "check_my_eligibility" and confidence >= SURE and match.kind in ("unclear", "none"):
+        return Route(None, audience, "DIET: the full check (帮我看看能申请什么)")
     if match.kind in ("measure", "family") and asked and (not control or match.score >= 0.9):
         return Route("ask_policy", _entities("policy", match.policy_ids) + audience, f"matcher: {match.kind}")
+    if match.kind in ("measure", "family") and not control:
+        # a need stated, not asked (我是外卖小哥，想考个证): facts to record, and the measures it points to,
+        # which the form explains first when it starts (inside a form it is an answer like any other)
+        return Route("inform", _entities("policy", match.policy_ids) + audience, "matcher: a need stated")
     if control:
         return Route(None, audience, "DIET: a conversation-control intent")
+    if match.kind in ("procedure", "out_of_scope") and not (match.question or intent == match.kind):
+        match = replace(match, kind="none")  # 想干到退休 answering a question is not a question about pensions
     if match.kind == "procedure":
         topic = _entities("topic", [match.topic]) if match.topic else []
         return Route("ask_procedure", _entities("policy", match.policy_ids) + topic + audience, "matcher: procedure")

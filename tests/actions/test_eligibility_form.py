@@ -172,3 +172,25 @@ async def test_the_date_is_the_consultations_not_the_clock(domain: dict[str, Any
     late = ValidateEligibilityForm(today=lambda: dt.date(2030, 1, 1))
     events = await late.run(CollectingDispatcher(), make_tracker(text="我今年大学毕业"), domain)
     assert slot_events(events)["graduation_year"] == 2030
+
+
+async def test_a_need_stated_first_is_explained_then_checked(domain: dict[str, Any]) -> None:
+    need = [{"entity": "policy", "value": "skill_upgrade_subsidy", "extractor": "QuestionRouter"}]
+    slots, dispatcher = await turn(domain, text="我是外卖小哥，想考个证转行做电工", entities=need)
+    explained = [m for m in dispatcher.messages if (m.get("custom") or {}).get("explained")]
+    assert explained and explained[0]["custom"]["explained"] == ["skill_upgrade_subsidy"]
+    assert slots["focus"] == ["skill_upgrade_subsidy"]
+    assert slots["platform_worker"] is True  # the facts of the message are kept too
+
+
+async def test_a_need_inside_the_form_is_an_answer(domain: dict[str, Any]) -> None:
+    need = [{"entity": "policy", "value": "unemployed_graduate_service", "extractor": "QuestionRouter"}]
+    slots, dispatcher = await turn(
+        domain,
+        text="还没找到工作",
+        entities=need,
+        requested_slot="employment_status",
+        slots={"asked": ["employment_status"]},
+    )
+    assert not any((m.get("custom") or {}).get("explained") for m in dispatcher.messages)
+    assert slots["employment_status"] == "unemployed" and "focus" not in slots
