@@ -6,6 +6,7 @@
   result row per measure; its facts are the case's fact slots at that moment, plus the slots the
   same action sets after its messages (Rasa logs an action's messages before its slot events).
 - `slot` events named after a fact (rules.FACTS) keep the case's current facts.
+- A user message NLU read as `human_handoff` on a live channel (Telegram) opens a handoff: 待人工 (caselog.handoff).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from caselog.handoff import LIVE_CHANNELS, request_handoff
 from caselog.models import Assessment, AssessmentResult, Case, Turn
 from caselog.privacy import mask_text
 from caselog.spool import Record
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 UNKNOWN_CHANNEL = "unknown"
 UNKNOWN_USER = "unknown"
+HANDOFF_INTENT = "human_handoff"
 
 
 class CaseTracker:
@@ -55,21 +58,30 @@ class CaseTracker:
             case.open_assessment_id = None
         self._open[user_hash] = None
 
-    def start(self, user_hash: str, ts: dt.datetime, channel: str | None) -> Case:
+    def start(self, user_hash: str, ts: dt.datetime, channel: str | None, station: str | None = None) -> Case:
         self.close(user_hash, ts)
-        case = Case(user_hash=user_hash, started_at=ts, channel=channel or UNKNOWN_CHANNEL, facts={})
+        case = Case(user_hash=user_hash, started_at=ts, channel=channel or UNKNOWN_CHANNEL, facts={}, station=station)
         self.session.add(case)
         self.session.flush()
         self._open[user_hash] = case
         return case
 
-    def current(self, user_hash: str, ts: dt.datetime, channel: str | None) -> Case:
+    def current(self, user_hash: str, ts: dt.datetime, channel: str | None, station: str | None = None) -> Case:
         case = self.open_case(user_hash)
         if case is None:
-            case = self.start(user_hash, ts, channel)
+            case = self.start(user_hash, ts, channel, station)
         elif channel and case.channel == UNKNOWN_CHANNEL:
             case.channel = channel
+        if station and case.station is None:
+            case.station = station
         return case
+
+
+def event_station(event: Mapping[str, Any]) -> str | None:
+    """The staff station a widget consultation carries in its metadata (caselog.access)."""
+    metadata = event.get("metadata")
+    station = metadata.get("station") if isinstance(metadata, Mapping) else None
+    return str(station)[:64] if isinstance(station, str) and station.strip() else None
 
 
 def event_channel(event: Mapping[str, Any]) -> str | None:
@@ -113,10 +125,11 @@ class Event:
     user: str
     ts: dt.datetime
     channel: str | None
+    station: str | None = None  # a widget consultation's staff station
 
     def case(self) -> Case:
         """The person's open case; a new one when none is open."""
-        return self.tracker.current(self.user, self.ts, self.channel)
+        return self.tracker.current(self.user, self.ts, self.channel, self.station)
 
     def open_case(self) -> Case | None:
         return self.tracker.open_case(self.user)
@@ -134,7 +147,7 @@ def apply_record(tracker: CaseTracker, record: Record) -> None:
     handler = HANDLERS.get(str(data.get("event")))
     if handler is not None:
         user = str(data.get("sender_hash") or UNKNOWN_USER)
-        handler(Event(tracker, record, data, user, event_time(data, record), event_channel(data)))
+        handler(Event(tracker, record, data, user, event_time(data, record), event_channel(data), event_station(data)))
 
 
 def said(event: Mapping[str, Any]) -> str:
@@ -168,6 +181,8 @@ def _on_user(event: Event) -> None:
         confidence=float(confidence) if isinstance(confidence, int | float) else None,
         input_channel=_str_or_none(event.data.get("input_channel")),
     )
+    if intent.get("name") == HANDOFF_INTENT and case.channel in LIVE_CHANNELS:  # 待人工 in the staff app
+        request_handoff(event.tracker.session, user_hash=event.user, channel=case.channel, case_id=case.id, at=event.ts)
 
 
 def _on_bot(event: Event) -> None:
@@ -209,7 +224,7 @@ def _on_action(event: Event) -> None:
 
 
 HANDLERS: dict[str, Callable[[Event], None]] = {
-    "session_started": lambda event: event.tracker.start(event.user, event.ts, event.channel),
+    "session_started": lambda event: event.tracker.start(event.user, event.ts, event.channel, event.station),
     "restart": lambda event: event.tracker.close(event.user, event.ts),
     "user": _on_user,
     "bot": _on_bot,

@@ -14,9 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
+from bot.web.login_throttle import LoginThrottle
 from bot.web.session import SessionSigner
 from bot.web.settings import WebSettings
 from bot.web.wording import describe_payload, fact_items
+from caselog.handoff import STATE_LABELS as HANDOFF_LABELS
+from caselog.handoff import waiting_count
 from rules import default_policies
 from rules.vocabulary import ACTIONABLE, CHANNEL_LABELS, OPINION_NUMBER, STATUSES, local_time, status_label
 
@@ -26,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 def load_templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(HERE / "templates"))
     found.env.filters.update(local_time=local_time, status_label=status_label, said=describe_payload)
-    found.env.globals.update(fact_items=fact_items)
+    found.env.globals.update(fact_items=fact_items, handoff_labels=HANDOFF_LABELS)
     found.env.globals.update(channels=CHANNEL_LABELS, actionable=ACTIONABLE, opinion_number=OPINION_NUMBER)
     return found
 
@@ -45,7 +48,7 @@ class AppState:
     signer: SessionSigner
     templates: Jinja2Templates = field(default_factory=load_templates)
     titles: dict[str, str] = field(default_factory=measure_titles)
-    login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(10, 60.0))
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     chat_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
 
     def rasa_api_token(self) -> str | None:
@@ -58,11 +61,21 @@ class AppState:
         session = request.state.session
         context.update(
             user=session.user,
+            is_admin=session.is_admin,
             csrf_token=session.csrf,
             statuses=self.statuses(),
             titles=self.titles,
+            waiting_handoffs=self.waiting_handoffs() if session.user else 0,
         )
         return self.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+    def waiting_handoffs(self) -> int:
+        """How many people wait for a worker (the 待人工 badge); 0 when the case log cannot say."""
+        try:
+            with self.sessions() as s:
+                return waiting_count(s)
+        except sa.exc.SQLAlchemyError:
+            return 0
 
 
 def app_state(request: Request) -> AppState:

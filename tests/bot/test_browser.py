@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ from rules import next_questions
 from tests.bot.browser import chromium
 from tests.bot.conftest import STAFF, add_case
 from tests.bot.standins import STANDIN_TOKEN, FakeRasa, canned_assessment
+from tests.caselog.test_inbox import add_turns
 
 pytestmark = pytest.mark.browser
 
@@ -50,9 +52,9 @@ def web_stack(tmp_path_factory: pytest.TempPathFactory, rasa: FakeRasa) -> Itera
     ) as stack:
         engine = make_engine(stack.database_url)
         with Session(engine) as s, s.begin():
-            create_staff_user(s, *STAFF)
+            create_staff_user(s, *STAFF, role="admin")
             for n in range(STAFF_POOL):  # one login per test: the login throttle counts per user
-                create_staff_user(s, f"{STAFF[0]}.{n}", STAFF[1])
+                create_staff_user(s, f"{STAFF[0]}.{n}", STAFF[1], role="admin")
         yield stack, engine
         engine.dispose()
 
@@ -380,8 +382,12 @@ def test_case_view_and_stats_read_in_words(web_stack: tuple[Stack, sa.Engine], p
     page.click("nav a[href='/cases']")
     page.wait_for_selector("#case-list")
     no_overflow(page)
+    if is_phone(page):
+        assert small_tap_targets(page) == []
     page.click(f"a[href='/cases/{case}']")
     page.wait_for_selector(".transcript")
+    if is_phone(page):
+        assert small_tap_targets(page) == []
     transcript = page.inner_text(".transcript")
     assert "就业状态：失业" in transcript and "不是" in transcript and "/inform" not in transcript
     facts = page.inner_text(".case-facts")
@@ -404,7 +410,32 @@ def test_case_view_and_stats_read_in_words(web_stack: tuple[Stack, sa.Engine], p
     assert any(w not in ("", "0%") for w in widths)
     no_overflow(page)
     if is_phone(page):
+        assert small_tap_targets(page) == []
         screenshot(page, "phone-stats.png")
+
+
+def test_inbox_of_what_the_bot_missed_and_its_export(web_stack: tuple[Stack, sa.Engine], page: Any) -> None:
+    stack, engine = web_stack
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
+    said = "俺们那旮旯的补助咋整" + ("（手机）" if is_phone(page) else "")
+    for hours in (0, 1):
+        turns = [("bot", "您失业多久了？"), ("user", said, "nlu_fallback", 0.2), ("bot", "抱歉，我没太明白。")]
+        add_turns(engine, "telegram", turns, start=now - dt.timedelta(hours=hours))
+    log_in(page, stack.web_url)
+    page.click("nav a[href='/inbox']")
+    page.wait_for_selector("#missed")
+    row = page.locator("#missed tbody tr").filter(has=page.locator(f'td.missed-text:text-is("{said}")'))
+    assert row.get_attribute("data-count") == "2"
+    assert "没识别出" in row.inner_text()
+    no_overflow(page)
+    if is_phone(page):
+        assert small_tap_targets(page) == []
+    with page.expect_download() as info:
+        page.click("#export")
+    exported = Path(info.value.path()).read_text(encoding="utf-8")
+    data = yaml.safe_load(exported)
+    examples = {b["intent"]: b["examples"] for b in data["nlu"]}
+    assert f"- {said}" in examples["nlu_fallback"].splitlines()
 
 
 def test_session_cookie_not_readable_by_script_and_logout(web_stack: tuple[Stack, sa.Engine], browser: Any) -> None:

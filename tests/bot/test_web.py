@@ -19,12 +19,13 @@ from bot.web.session import COOKIE_NAME
 from caselog.models import Assessment, AssessmentResult
 from tests.bot.conftest import SALT, STAFF, add_case, csrf_of, login
 from tests.bot.standins import FakeRasa, canned_assessment
+from tests.caselog.test_inbox import add_turns
 
 REPO = Path(__file__).resolve().parents[2]
 UTC = dt.UTC
 
-STAFF_PAGES = ["/", "/cases", "/cases/1", "/stats"]
-STAFF_APIS = ["/api/cases", "/api/cases/1", "/api/stats"]
+STAFF_PAGES = ["/", "/cases", "/cases/1", "/stats", "/inbox", "/inbox/nlu.yml", "/print"]
+STAFF_APIS = ["/api/cases", "/api/cases/1", "/api/stats", "/api/inbox", "/api/chat/state"]
 
 
 def test_health_needs_no_login(client: TestClient) -> None:
@@ -190,7 +191,8 @@ def test_chat_needs_csrf_header(staff_client: TestClient, fake_rasa: FakeRasa) -
 
 def test_chat_rejects_bad_input_without_traceback(staff_client: TestClient) -> None:
     assert staff_client.post("/api/chat", json={"message": ""}).status_code == 422
-    assert staff_client.post("/api/chat", json={"message": "字" * 1001}).status_code == 422
+    too_long = staff_client.post("/api/chat", json={"message": "字" * 2001})
+    assert too_long.status_code == 400 and "太长" in too_long.json()["messages"][0]["text"]
 
 
 def test_chat_reports_rasa_down_in_chinese(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
@@ -337,6 +339,19 @@ def test_stats_count_consultations_and_shares_per_measure(staff_client: TestClie
     assert "/static/bars.js" in page
 
 
+def test_inbox_lists_and_exports_what_the_bot_missed(staff_client: TestClient, engine: sa.Engine) -> None:
+    today = dt.datetime.now(dt.UTC)
+    add_turns(engine, "web", [("bot", "您多大了？"), ("user", "俺也说不好", "nlu_fallback", 0.2)], start=today)
+    page = staff_client.get("/inbox").text
+    assert "俺也说不好" in page and "没识别出" in page
+    api = staff_client.get("/api/inbox").json()["missed"]
+    assert [(m["text"], m["count"], m["intent"]) for m in api] == [("俺也说不好", 1, "nlu_fallback")]
+    export = staff_client.get("/inbox/nlu.yml")
+    assert export.headers["content-type"].startswith("text/yaml")
+    assert export.headers["content-disposition"].startswith("attachment;")
+    assert "    - 俺也说不好" in export.text
+
+
 def test_security_headers_and_no_external_assets(staff_client: TestClient) -> None:
     resp = staff_client.get("/")
     assert "default-src 'self'" in resp.headers["content-security-policy"]
@@ -358,9 +373,9 @@ def test_security_headers_and_no_external_assets(staff_client: TestClient) -> No
 
 
 def test_staff_cli_creates_a_login(client: TestClient, db_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": db_url, "STAFF_PASSWORD": "another-pass-99"}
+    env = {**os.environ, "DATABASE_URL": db_url, "CASELOG_STAFF_PASSWORD": "another-pass-99"}
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.web.staff", "add", "li.si"],
+        [sys.executable, "-m", "caselog", "staff", "add", "li.si", "--station", "潍坊新村街道"],
         cwd=REPO,
         env=env,
         capture_output=True,
