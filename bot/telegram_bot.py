@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 import signal
+import sys
 from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from bot.handoff_bridge import HandoffDesk
 from bot.identity import load_salt, sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT, RasaClient
 from bot.ratelimit import RateLimiter
+from caselog.salt import SaltMissing
 from rules.vocabulary import OPINION
 
 log = logging.getLogger(__name__)
@@ -423,7 +425,11 @@ async def serve(config: TelegramConfig) -> None:
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines would print the bot token
-    config = TelegramConfig.from_env()
+    try:
+        config = TelegramConfig.from_env()
+    except SaltMissing as exc:
+        print(f"telegram: {exc}", file=sys.stderr)
+        return 2
     if config is None:
         print("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is not started.")
         return 0
