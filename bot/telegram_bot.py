@@ -17,7 +17,8 @@ import logging
 import os
 import secrets
 import signal
-from collections import OrderedDict
+import sys
+from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -30,10 +31,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -42,6 +45,7 @@ from bot.handoff_bridge import HandoffDesk
 from bot.identity import load_salt, sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT, RasaClient
 from bot.ratelimit import RateLimiter
+from caselog.salt import SaltMissing
 from rules.vocabulary import OPINION
 
 log = logging.getLogger(__name__)
@@ -49,6 +53,8 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_TEXT = 4000
+MAX_MESSAGE = 2000  # what a person may send at once: the same cap as the REST channel's and the web chat's
+MAX_TRACKED_USERS = 10_000  # per-user state (rate limit, warnings) is bounded: the oldest users are forgotten
 CALLBACK_LIMIT = 64
 
 WELCOME_TEXT = (
@@ -66,6 +72,8 @@ HELP_TEXT = (
 RATE_LIMIT_TEXT = "您发送得有点快，请稍等一分钟再继续，我会接着为您解答。"
 NON_TEXT_TEXT = "目前我只能看懂文字消息，请用文字描述您的情况。"
 EXPIRED_BUTTON_TEXT = "这个按钮已失效，请直接输入您的回答。"
+TOO_LONG_TEXT = f"您的消息太长了（超过{MAX_MESSAGE}字），请分几次、简短地描述您的情况。"
+GROUP_TEXT = "为保护您的隐私，我只在私聊中回答。请点我的头像，私聊发送“你好”开始咨询。"
 
 
 @dataclass
@@ -194,18 +202,44 @@ def chunks(text: str, size: int = MAX_TEXT) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
 
+class SenderLocks:
+    """One lock per sender while someone holds or waits for it; forgotten when nobody does (bounded)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: Counter[str] = Counter()
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if self._users[key] <= 0:
+                del self._users[key]
+                del self._locks[key]
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
 class ChatBridge:
-    """The handlers: rate limit, forward to Rasa under a hashed sender id, render the reply."""
+    """The handlers: a gate for every update (private chats only, rate limit), forward to Rasa under a
+    hashed sender id, render the reply."""
 
     def __init__(self, config: TelegramConfig, rasa: RasaClient, handoff: HandoffDesk | None = None) -> None:
         self.config = config
         self.rasa = rasa
         self.handoff = handoff
-        self.limiter = RateLimiter(config.rate_limit, config.rate_window)
+        self.limiter = RateLimiter(config.rate_limit, config.rate_window, max_keys=MAX_TRACKED_USERS)
         self.store = ButtonStore()
         self.selections = SelectionStore()
-        self._warned: dict[int, float] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._warned: OrderedDict[int, float] = OrderedDict()
+        self._left: OrderedDict[int, None] = OrderedDict()  # group chats already answered and left
+        self._locks = SenderLocks()
 
     def sender(self, user_id: int) -> str:
         return sender_id(CHANNEL, user_id, self.config.salt)
@@ -219,21 +253,43 @@ class ChatBridge:
         if last is not None and now - last < self.config.rate_window:
             return False, False
         self._warned[user_id] = now
+        self._warned.move_to_end(user_id)
+        while len(self._warned) > MAX_TRACKED_USERS:
+            self._warned.popitem(last=False)
         return False, True
+
+    async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs before every handler: group chats get one message and are left; every update kind of a
+        person counts against their rate limit (commands, buttons, stickers and photos as much as text)."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is not None and chat.type != "private":
+            if chat.id not in self._left:
+                self._left[chat.id] = None
+                while len(self._left) > MAX_TRACKED_USERS:
+                    self._left.popitem(last=False)
+                with contextlib.suppress(Exception):
+                    await context.bot.send_message(chat.id, GROUP_TEXT)
+                with contextlib.suppress(Exception):
+                    await context.bot.leave_chat(chat.id)
+            raise ApplicationHandlerStop
+        if user is None or chat is None:
+            raise ApplicationHandlerStop  # nobody to answer (channel posts and the like)
+        allowed, warn = self._allowed(user.id)
+        if not allowed:
+            if update.callback_query is not None:
+                with contextlib.suppress(Exception):
+                    await update.callback_query.answer(RATE_LIMIT_TEXT if warn else None)
+            elif warn:
+                await context.bot.send_message(chat.id, RATE_LIMIT_TEXT)
+            raise ApplicationHandlerStop
 
     async def forward(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
         chat = update.effective_chat
         user = update.effective_user
         if chat is None or user is None:
             return
-        allowed, warn = self._allowed(user.id)
-        if not allowed:
-            if warn:
-                await context.bot.send_message(chat.id, RATE_LIMIT_TEXT)
-            return
         sender = self.sender(user.id)
-        lock = self._locks.setdefault(sender, asyncio.Lock())
-        async with lock:
+        async with self._locks.hold(sender):
             if self.handoff is not None:  # handed to a human: the worker answers, the bot stays quiet
                 said = await self.handoff.intercept(sender, chat.id, text)
                 if said is not None:
@@ -301,8 +357,13 @@ class ChatBridge:
         await self.forward(update, context, "/restart")
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_message is not None and update.effective_message.text:
-            await self.forward(update, context, update.effective_message.text)
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        if len(message.text) > MAX_MESSAGE:
+            await context.bot.send_message(message.chat_id, TOO_LONG_TEXT)
+            return
+        await self.forward(update, context, message.text)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat is not None:
@@ -339,6 +400,7 @@ def build_application(
         handoff = HandoffDesk(make_engine(config.database_url))
     bridge = ChatBridge(config, rasa or RasaClient(config.rasa_url), handoff)
     app.bot_data["bridge"] = bridge
+    app.add_handler(TypeHandler(Update, bridge.gate), group=-1)
     app.add_handler(CommandHandler("start", bridge.on_start))
     app.add_handler(CommandHandler("help", bridge.on_help))
     app.add_handler(CommandHandler("restart", bridge.on_restart))
@@ -442,7 +504,11 @@ async def serve(config: TelegramConfig) -> None:
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines would print the bot token
-    config = TelegramConfig.from_env()
+    try:
+        config = TelegramConfig.from_env()
+    except SaltMissing as exc:
+        print(f"telegram: {exc}", file=sys.stderr)
+        return 2
     if config is None:
         print("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is not started.")
         return 0

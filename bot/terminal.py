@@ -16,6 +16,7 @@ from typing import TextIO
 from bot.display import Shown, exchange, select_payload
 from bot.identity import load_salt, sender_id
 from bot.rasa_client import Button, RasaClient, rasa_url_from_env
+from caselog.salt import SaltMissing
 
 CHANNEL = "terminal"
 PROMPT = "您："
@@ -74,8 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bot.terminal", description="chat with the running bot")
     p.add_argument("--rasa-url", default=None, help=f"default: $RASA_URL or {rasa_url_from_env()}")
     args = p.parse_args(argv)
+    try:
+        salt = load_salt()
+    except SaltMissing as exc:
+        print(f"terminal: {exc}", file=sys.stderr)
+        return 2
     client = RasaClient(args.rasa_url)
-    sender = sender_id(CHANNEL, uuid.uuid4().hex, load_salt())  # a new conversation each run
+    sender = sender_id(CHANNEL, uuid.uuid4().hex, salt)  # a new conversation each run
 
     async def run() -> None:
         try:
