@@ -51,6 +51,7 @@ FUZZY_MIN_LEN = 6
 MARGIN = 0.5  # every measure closer than this to the best one is part of the answer (ties, mostly)
 MEASURE_MIN = 4.0  # below this the question names no measure
 STATEMENT_MIN = 5.0  # a statement of a need without a question needs a specific cue
+SITUATION_MIN = 6.0  # a situation told in several clauses, neither asked nor a need said, needs a combination
 BARE_NAME_SHARE = 0.75  # a message that is mostly a measure's name asks about that measure
 MAX_MEASURES = 4
 MAX_CANDIDATES = 4
@@ -65,6 +66,7 @@ _NEGATION = re.compile(r"(不是|并非|不算|不属于|不在|没上过|没读
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没)$")
 _ECHO = re.compile(r"^[^?？]{1,12}[?？]((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$")
 _BESIDES = re.compile(r"除了[^,，。？?]{1,12}?(?=以外|之外|还|也|另外|[,，。？?]|$)")
+_CLAUSE_BREAK = re.compile(r"[,，。;；!！、\s]+")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
 
@@ -647,6 +649,18 @@ def _after_echo(text: str) -> str:
     return m.group(1) if m else text
 
 
+def _situation(scored: list[_Scored]) -> bool:
+    """Whether the best measure is told by a situation (a combination, or a plight that can only mean it), not by a
+    name alone (a name in a statement is often said in the negative: 没有在领失业金)."""
+    if not scored or scored[0].score < SITUATION_MIN:
+        return False
+    return not any(c.startswith(NAME) for c in scored[0].cue.when)
+
+
+def _clauses(text: str) -> int:
+    return sum(1 for part in _CLAUSE_BREAK.split(text) if part)
+
+
 def _ordered(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
@@ -670,6 +684,8 @@ def match_question(text: str) -> QuestionMatch:
     fuzzy = _fuzzy_names(lex, clean)
     scored = _score_measures(lex, hits, audience, fuzzy)
     top = scored[0].score if scored else 0.0
+    if not asks and not needs and asked_part == clean and _clauses(text) >= 2 and _situation(scored):
+        needs = True  # 我和老公都下岗了，家里没人上班: someone telling their plight to a policy bot wants to hear
     oos = _out_of_scope(lex, hits)
 
     def result(kind: str, ids: Sequence[str] = (), **kw: Any) -> QuestionMatch:

@@ -73,6 +73,14 @@ def test_a_statement_of_facts_is_not_a_question_even_about_unemployment() -> Non
         assert match.question is False
 
 
+def test_a_plight_told_in_several_clauses_reaches_its_measure_without_a_question() -> None:
+    match = match_question("我和老婆两个人都下岗了，家里没人上班")
+    assert match.kind == "measure" and match.question is False
+    assert match.policy_ids == ("zero_employment_family_guarantee",)
+    # a name said in a statement is no plight (it is often denied: 没有在领失业金)
+    assert match_question("失业两个月了，没有在领失业金").kind == "none"
+
+
 def test_the_same_facts_asked_as_a_question_reach_the_measure() -> None:
     match = match_question("我在领失业金，还能领几个月？")
     assert match.kind == "measure"
