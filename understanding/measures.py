@@ -187,6 +187,10 @@ class MeasureCues:
 class Member:
     id: str
     only_if: str | None  # a concept name
+    unless: bool = False  # "id if not concept": the member holds only without the concept
+
+    def holds(self, hits: _Hits) -> bool:
+        return self.only_if is None or hits(self.only_if) != self.unless
 
 
 @dataclass(frozen=True)
@@ -336,7 +340,10 @@ def load_lexicon(path: Path = DATA_FILE) -> Lexicon:
             pid, _, cond = str(entry).partition(" if ")
             if pid not in kinds:
                 raise ValueError(f"families.{name}: {pid!r} is not a catalogue measure")
-            members.append(Member(pid, lex.concept(cond.strip()) if cond else None))
+            cond = cond.strip()
+            negated = cond.startswith("not ")
+            cond = cond.removeprefix("not ").strip()
+            members.append(Member(pid, lex.concept(cond) if cond else None, negated))
         families.append(
             Family(
                 str(name),
@@ -565,11 +572,7 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
     for family in lex.families:
         if not any(hits(t) for t in family.triggers):
             continue
-        members = [
-            m.id
-            for m in family.members
-            if (m.only_if is None or hits(m.only_if)) and f"{NAME}{m.id}" not in hits.denied
-        ]
+        members = [m.id for m in family.members if m.holds(hits) and f"{NAME}{m.id}" not in hits.denied]
         topics = {s.id for s in strong if _topical(lex, s, family)}
         # a topic of its own answers the question; several of the family's own topics are an enumeration
         if topics and len(topics & set(members)) < 2:

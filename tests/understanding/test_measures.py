@@ -176,6 +176,18 @@ def test_an_employers_family_names_hiring_subsidies_only_for_hiring() -> None:
     assert hiring_ids <= set(hiring.policy_ids)
 
 
+def test_a_member_can_hold_only_without_a_concept(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["families"]["hardship"]["members"] = ["hardship_subsidies", "public_welfare_post if not post_word"]
+
+    lex = load_lexicon(_write(tmp_path, change))
+    family = next(f for f in lex.families if f.name == "hardship")
+    assert [(m.id, m.only_if, m.unless) for m in family.members] == [
+        ("hardship_subsidies", None, False),
+        ("public_welfare_post", "post_word", True),
+    ]
+
+
 def test_groups_listed_side_by_side_get_each_groups_family() -> None:
     match = match_question("毕业生、残疾人分别有哪些政策")
     assert match.kind == "family"
