@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -107,7 +108,8 @@ _AGE = (
     ),  # 二十三，…: a first clause that is a number
     # 二十八了 / 她五十七了 / 52了: a number of years said alone is an age
     re.compile(
-        r"(?:^|[，,、 我她他俺])(?:今年|已经|都|快)?(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|[1-9][0-9])(?:了|啦)(?:$|[，,。！!吧])"
+        r"(?:^|[，,、 我她他俺])(?:今年|已经|都|快)?"
+        r"(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|[1-9][0-9])(?:了|啦)(?:$|[，,。！!吧])"
     ),
 )
 _AGE_OTHER = re.compile(r"岁的(?:孩子|儿子|女儿|宝宝|小孩|娃)|岁以上|岁以下|岁以内|周岁以")
@@ -495,7 +497,7 @@ def _read_echoed_questions(all_clauses: list[Clause], out: _Collector) -> None:
 
     The echo is a question (它？) or the key word alone; the answer is nothing but yes or no.
     """
-    for clause, reply in zip(all_clauses, all_clauses[1:], strict=False):
+    for clause, reply in itertools.pairwise(all_clauses):
         matches = _phrase_matches(clause.text)
         bools = {a.fact for m in matches for a in m.assignments if a.primary and FACTS[a.fact].type == "bool"}
         if len(bools) != 1:
