@@ -246,6 +246,7 @@ class _Collector:
         self.facts: dict[str, Any] = {}
         self.denied: list[str] = []
         self.notes: dict[str, str] = {}
+        self.ambiguous: dict[str, tuple[Any, ...]] = {}
 
     def set(self, fact: str, value: Any, *, weak: bool = False) -> None:
         if weak and fact in self.facts:
@@ -415,8 +416,11 @@ def _read_year(text: str, as_of: dt.date, out: _Collector) -> None:
         if year is not None and 1940 <= year <= as_of.year + 6:
             out.set("graduation_year", year)
             return
-    if _JUST_GRADUATED.search(text) and "应届" not in text and as_of.month >= 6:
-        out.set("graduation_year", as_of.year, weak=True)
+    if _JUST_GRADUATED.search(text) and "应届" not in text and "graduation_year" not in out.facts:
+        if as_of.month >= 6:
+            out.set("graduation_year", as_of.year, weak=True)
+        else:  # 刚毕业 in spring: last summer's graduate, or one graduating this year? asked, not guessed
+            out.ambiguous["graduation_year"] = (as_of.year - 1, as_of.year)
 
 
 def _read_bare_year(text: str, message: str, out: _Collector) -> None:
@@ -629,6 +633,7 @@ def read(
     reading.facts = {k: v for k, v in out.facts.items()}
     reading.denied_groups = out.denied
     reading.notes = out.notes
+    reading.ambiguous = {k: vs for k, vs in out.ambiguous.items() if k not in out.facts and k not in known}
     return reading
 
 
