@@ -70,7 +70,7 @@ _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没|想�
 NEGATION_REACH = 4  # characters before a term searched for a negation
 _ECHO = re.compile(r"^[^?？]{1,12}[?？]((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$")
 _BESIDES = re.compile(r"除了[^,，。？?]{1,12}?(?=以外|之外|还|也|另外|[,，。？?]|$)")
-_CLAUSE = re.compile(r"[^,，。;；!！、]+")
+_CLAUSE = re.compile(r"[^,，。;；!！、?？]+")
 _DENIAL = re.compile(r"[没不未无非别]")
 _CLAUSE_BREAK = re.compile(r"[,，。;；!！、\s]+")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -587,12 +587,25 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
     if not fitting:
         return None
     _, family, members = max(fitting, key=lambda f: f[0])  # the first of those covering most
+    own = [s.id for s in strong if s.id in members and _topical(lex, s, family)]
+    if len(own) >= 2 and not lex.markers["whole_ask"].found_in(hits.text) and _asked_about(lex, hits.text, own):
+        members = own  # 大学生有哪些实习见习的机会: the topics named, not the whole family
     if lex.markers["enumeration"].found_in(hits.text) and _group_family(lex, hits, family):
         # groups listed side by side (失业的、就业困难的、毕业生分别能享受哪些): each group's family
         for _, other, its_members in fitting:
             if other is not family and _group_family(lex, hits, other):
                 members = [*members, *its_members]
     return family, _narrow(lex, hits.text, members, audience, family)
+
+
+def _asked_about(lex: Lexicon, text: str, ids: list[str]) -> bool:
+    """Whether the clause that asks for a list is itself about these measures (大学生有哪些实习见习的机会), not a
+    question of its own beside them (……这些服务都是啥关系？没工作的人一般能享受哪些服务)."""
+    spans = lex.markers["list_ask"].spans(text)
+    clause = next((m.group() for m in _CLAUSE.finditer(text) if spans and m.start() <= spans[0][0] < m.end()), text)
+    if clause == text:
+        return True
+    return set(ids) <= {s.id for s in _score_measures(lex, _Hits(lex, clause), "person", set())}
 
 
 def _group_family(lex: Lexicon, hits: _Hits, family: Family) -> bool:

@@ -188,6 +188,16 @@ def test_a_member_can_hold_only_without_a_concept(tmp_path: Path) -> None:
     ]
 
 
+def test_a_family_question_naming_some_of_its_topics_gets_those() -> None:
+    named = match_question("大学生有哪些实习见习的机会")
+    assert set(named.policy_ids) == {"internship_program", "yangfan_internship"}
+    # ... unless it asks for the whole, or asks for a list in a clause of its own
+    whole = match_question("大学生的实习、见习政策，还有别的，全部列一下")
+    assert {"graduate_job_search_subsidy", "policy_posts_for_graduates"} <= set(whole.policy_ids)
+    beside = match_question("实习和见习我都知道了，大学生还能享受哪些政策")
+    assert "graduate_job_search_subsidy" in beside.policy_ids
+
+
 def test_groups_listed_side_by_side_get_each_groups_family() -> None:
     match = match_question("毕业生、残疾人分别有哪些政策")
     assert match.kind == "family"
