@@ -133,6 +133,7 @@ class Stack:
         self.children: list[Child] = []
         self._out = out or sys.stdout
         self._supervisor_thread: SupervisorThread | None = None
+        self._child_env: dict[str, dict[str, str]] = {}
 
     # ------------------------------------------------------------------ config
     @property
@@ -212,13 +213,31 @@ class Stack:
         )
         self.say("· Rasa 模型训练完成")
 
-    def _spawn(self, name: str, argv: list[str], health: str | None, timeout: float) -> Child:
+    def _spawn(
+        self,
+        name: str,
+        argv: list[str],
+        health: str | None,
+        timeout: float,
+        *,
+        extra_env: Mapping[str, str] | None = None,
+        wait: bool = True,
+    ) -> Child:
+        """Start one component (its own `extra_env` on top of env()); with `wait`, until it is healthy."""
         child = Child(name, argv, self.log_dir / f"{name}.log", health, start_timeout=timeout)
         self.children.append(child)
-        child.start(self.repo, self.env())
-        child.wait_healthy()
-        self.say(f"· {name} 已启动 (pid {child.pid})")
+        self._child_env[name] = dict(extra_env or {})
+        child.start(self.repo, self.child_env(child))
+        if wait:
+            self.wait_started(child)
         return child
+
+    def wait_started(self, child: Child) -> None:
+        child.wait_healthy()
+        self.say(f"· {child.name} 已启动 (pid {child.pid})")
+
+    def child_env(self, child: Child) -> dict[str, str]:
+        return {**self.env(), **self._child_env.get(child.name, {})}
 
     def check_ports(self) -> None:
         """Refuse to start over a running instance: its health checks would answer for ours."""
@@ -285,7 +304,7 @@ class Stack:
         return next(c for c in self.children if c.name == name)
 
     def restart_child(self, child: Child) -> None:
-        child.start(self.repo, self.env())
+        child.start(self.repo, self.child_env(child))
 
     def supervisor(self, policy: RestartPolicy | None = None) -> Supervisor:
         return Supervisor(self.children, self.restart_child, policy=policy, say=self.say)
@@ -358,18 +377,40 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="stop everything when one component fails this often within 10 minutes (default %(default)s)",
     )
     p.add_argument("--restart-delay", type=float, default=RestartPolicy.first_delay, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--servers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the scaled layout: N Rasa and N action servers behind HAProxy on PostgreSQL and Redis "
+        "(DATABASE_URL, REDIS_HOST; docs/scaling.md); --rasa-port is then the load balancer's",
+    )
     return p.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _raise_stop)
-    stack = Stack(
+def make_stack(args: argparse.Namespace) -> Stack:
+    if args.servers:
+        from bot.scaled import ScaledPorts, ScaledStack
+
+        ports = ScaledPorts.numbered(args.servers, web=args.web_port, balancer=args.rasa_port)
+        workdir = "var/scaled" if args.workdir == "var" else args.workdir
+        return ScaledStack(args.servers, ports, workdir, train=not args.no_train)
+    return Stack(
         Ports(rasa=args.rasa_port, actions=args.actions_port, web=args.web_port),
         args.workdir,
         rasa_url=args.rasa_url,
         train=not args.no_train,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _raise_stop)
+    try:
+        stack = make_stack(args)
+    except StackError as exc:
+        print(f"启动失败：{exc}", flush=True)
+        return 1
     code = 0
     try:
         if stack.train and not RASA_BIN.exists():
