@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from rules import FACTS, Assessment
 from rules.engine import Result
-from rules.vocabulary import OPINION, STATUS_LABELS, chinese_date
+from rules.vocabulary import OPINION, by_status, chinese_date, status_label
 
 # more undecided measures than this (e.g. after 先看结果 early on) are listed in one line, not one each
 DETAILED_NEEDS_INFO_MAX = 6
@@ -19,11 +19,8 @@ def _one_line(group: Sequence[Result]) -> str:
 
 def render(assessment: Assessment, skipped: Sequence[str] = ()) -> str:
     lines = [f"根据您提供的信息，按{OPINION}（评估日期：{chinese_date(assessment.as_of)}）："]
-    for status, heading in STATUS_LABELS.items():
-        group = [r for r in assessment.results if r.status == status]
-        if not group:
-            continue
-        lines.append(f"\n【{heading}】{len(group)}项")
+    for status, group in by_status(assessment.results):
+        lines.append(f"\n【{status_label(status)}】{len(group)}项")
         if status == "not_eligible":
             lines.append(_one_line(group))
             continue

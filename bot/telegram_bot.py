@@ -5,7 +5,7 @@ Env: TELEGRAM_BOT_TOKEN, RASA_URL (http://127.0.0.1:5005), CASELOG_SALT, TELEGRA
 TELEGRAM_RATE_WINDOW=60 s), TELEGRAM_MODE=polling|webhook, and for webhook mode TELEGRAM_WEBHOOK_URL
 (public https URL Telegram posts to), TELEGRAM_WEBHOOK_SECRET, TELEGRAM_WEBHOOK_LISTEN (127.0.0.1),
 TELEGRAM_WEBHOOK_PORT (8443), TELEGRAM_WEBHOOK_PATH (/telegram/webhook); TELEGRAM_API_BASE_URL for a
-local Bot API server.
+local Bot API server. DATABASE_URL is the case log the live handoff reads (bot/handoff_bridge.py).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from telegram.ext import (
 )
 
 from bot.display import Shown, exchange
+from bot.handoff_bridge import HandoffDesk
 from bot.identity import load_salt, sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT, RasaClient
 from bot.ratelimit import RateLimiter
@@ -83,6 +84,9 @@ class TelegramConfig:
     webhook_path: str = "/telegram/webhook"
     poll_interval: float = 0.0
     poll_timeout: int = 10
+    # live handoff (bot/handoff_bridge.py): the case log to check and to take workers' answers from
+    handoff: bool = False
+    database_url: str | None = None
 
     @classmethod
     def from_env(cls) -> TelegramConfig | None:
@@ -103,6 +107,8 @@ class TelegramConfig:
             webhook_listen=env("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
             webhook_port=int(env("TELEGRAM_WEBHOOK_PORT", "8443")),
             webhook_path=env("TELEGRAM_WEBHOOK_PATH", "/telegram/webhook"),
+            handoff=True,
+            database_url=env("DATABASE_URL") or None,
         )
 
 
@@ -147,9 +153,10 @@ def chunks(text: str, size: int = MAX_TEXT) -> list[str]:
 class ChatBridge:
     """The handlers: rate limit, forward to Rasa under a hashed sender id, render the reply."""
 
-    def __init__(self, config: TelegramConfig, rasa: RasaClient) -> None:
+    def __init__(self, config: TelegramConfig, rasa: RasaClient, handoff: HandoffDesk | None = None) -> None:
         self.config = config
         self.rasa = rasa
+        self.handoff = handoff
         self.limiter = RateLimiter(config.rate_limit, config.rate_window)
         self.store = ButtonStore()
         self._warned: dict[int, float] = {}
@@ -182,6 +189,12 @@ class ChatBridge:
         sender = self.sender(user.id)
         lock = self._locks.setdefault(sender, asyncio.Lock())
         async with lock:
+            if self.handoff is not None:  # handed to a human: the worker answers, the bot stays quiet
+                said = await self.handoff.intercept(sender, chat.id, text)
+                if said is not None:
+                    if said:
+                        await context.bot.send_message(chat.id, said)
+                    return
             with contextlib.suppress(Exception):
                 await context.bot.send_chat_action(chat.id, "typing")
             result = await exchange(self.rasa, sender, text, CHANNEL)
@@ -234,12 +247,18 @@ class ChatBridge:
                 await context.bot.send_message(update.effective_chat.id, UNAVAILABLE_TEXT)
 
 
-def build_application(config: TelegramConfig, rasa: RasaClient | None = None) -> Application:
+def build_application(
+    config: TelegramConfig, rasa: RasaClient | None = None, handoff: HandoffDesk | None = None
+) -> Application:
     builder = ApplicationBuilder().token(config.token).concurrent_updates(32)
     if config.base_url:
         builder = builder.base_url(config.base_url)
     app = builder.build()
-    bridge = ChatBridge(config, rasa or RasaClient(config.rasa_url))
+    if handoff is None and config.handoff:
+        from caselog.db import make_engine
+
+        handoff = HandoffDesk(make_engine(config.database_url))
+    bridge = ChatBridge(config, rasa or RasaClient(config.rasa_url), handoff)
     app.bot_data["bridge"] = bridge
     app.add_handler(CommandHandler("start", bridge.on_start))
     app.add_handler(CommandHandler("help", bridge.on_help))
@@ -309,9 +328,18 @@ async def running(app: Application, config: TelegramConfig) -> AsyncIterator[App
                 allowed_updates=["message", "callback_query"],
             )
         await app.start()
+        stop_outbox = asyncio.Event()
+        outbox = (
+            asyncio.create_task(bridge.handoff.run(lambda chat, text: app.bot.send_message(chat, text), stop_outbox))
+            if bridge.handoff is not None
+            else None
+        )
         try:
             yield app
         finally:
+            stop_outbox.set()
+            if outbox is not None:
+                await outbox
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
             if server is not None and task is not None:

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from caselog.idle import close_idle_cases, idle_after_from_env
 from caselog.ingest import CaseTracker, apply_record
 from caselog.models import Assessment, IngestCheckpoint, Turn, utcnow
 from caselog.spool import Record, Spool
@@ -192,9 +193,15 @@ def run(
     stats: DrainStats | None = None,
     peer_timeout: float = DEFAULT_PEER_TIMEOUT,
     hold_limit: float = DEFAULT_HOLD_LIMIT,
+    idle_after: dt.timedelta | None = None,
+    idle_check_every: float = 60.0,
 ) -> DrainStats:
-    """Follow the spool until `stop` is set. Never raises on database trouble: waits and retries."""
+    """Follow the spool until `stop` is set. Never raises on database trouble: waits and retries.
+
+    While idle it also ends consultations nobody continued for `idle_after` (caselog.idle)."""
     stats = stats or DrainStats()
+    idle_after = idle_after or idle_after_from_env()
+    next_idle_check = 0.0
     name = checkpoint_name(spool)
     hold = Holdback()
     backoff = poll_interval
@@ -233,6 +240,9 @@ def run(
             continue
         if compact:
             _compact(spool, engine, name, stats)
+        if time.monotonic() >= next_idle_check:
+            _close_idle(engine, idle_after)
+            next_idle_check = time.monotonic() + idle_check_every
         stop.wait(poll_interval)
     return stats
 
@@ -244,3 +254,13 @@ def _compact(spool: Spool, engine: sa.Engine, name: str, stats: DrainStats) -> N
         spool.compact(stats.committed_seq)
     except (sa.exc.SQLAlchemyError, OSError) as exc:
         log.debug("spool compaction skipped: %s", exc)
+
+
+def _close_idle(engine: sa.Engine, idle_after: dt.timedelta) -> None:
+    try:
+        with Session(engine) as session, session.begin():
+            closed = close_idle_cases(session, idle_after)
+        if closed:
+            log.info("ended %d consultation(s) idle for %s", closed, idle_after)
+    except sa.exc.SQLAlchemyError as exc:
+        log.debug("closing idle cases skipped: %s", exc)

@@ -6,6 +6,7 @@
   result row per measure; its facts are the case's fact slots at that moment, plus the slots the
   same action sets after its messages (Rasa logs an action's messages before its slot events).
 - `slot` events named after a fact (rules.FACTS) keep the case's current facts.
+- A user message NLU read as `human_handoff` on a live channel (Telegram) opens a handoff: 待人工 (caselog.handoff).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from caselog.handoff import LIVE_CHANNELS, request_handoff
 from caselog.models import Assessment, AssessmentResult, Case, Turn
 from caselog.privacy import mask_text
 from caselog.spool import Record
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 UNKNOWN_CHANNEL = "unknown"
 UNKNOWN_USER = "unknown"
+HANDOFF_INTENT = "human_handoff"
 
 
 class CaseTracker:
@@ -137,8 +140,18 @@ def apply_record(tracker: CaseTracker, record: Record) -> None:
         handler(Event(tracker, record, data, user, event_time(data, record), event_channel(data)))
 
 
+def said(event: Mapping[str, Any]) -> str:
+    """What the person said: for a button payload (/affirm, /inform{...}) the title they tapped, when the
+    channel sent it as metadata `tapped`; otherwise the message text."""
+    text = str(event.get("text") or "")
+    tapped = _mapping(event.get("metadata")).get("tapped")
+    if text.startswith("/") and isinstance(tapped, str) and tapped.strip():
+        return tapped.strip()[:200]
+    return text
+
+
 def _add_turn(event: Event, case: Case, speaker: str, **extra: Any) -> None:
-    text = mask_text(str(event.data.get("text") or ""))
+    text = mask_text(said(event.data) if speaker == "user" else str(event.data.get("text") or ""))
     record = event.record
     event.tracker.session.add(
         Turn(case_id=case.id, record_id=record.id, seq=record.seq, ts=event.ts, speaker=speaker, text=text, **extra)
@@ -158,6 +171,8 @@ def _on_user(event: Event) -> None:
         confidence=float(confidence) if isinstance(confidence, int | float) else None,
         input_channel=_str_or_none(event.data.get("input_channel")),
     )
+    if intent.get("name") == HANDOFF_INTENT and case.channel in LIVE_CHANNELS:  # 待人工 in the staff app
+        request_handoff(event.tracker.session, user_hash=event.user, channel=case.channel, case_id=case.id, at=event.ts)
 
 
 def _on_bot(event: Event) -> None:

@@ -162,3 +162,46 @@ class IngestCheckpoint(Base):
     record_id: Mapped[str | None] = mapped_column(sa.String(32))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     written_before: Mapped[float | None] = mapped_column(sa.Float)
+
+
+class Handoff(Base):
+    """A person handed to a human: requested (待人工), taken by a worker (active), handed back (closed).
+
+    While it is open the Telegram bridge forwards nothing to Rasa. `chat_id` (the Telegram chat to answer)
+    is kept only while the handoff is open and erased when it closes."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (sa.Index("ix_handoffs_user_state", "user_hash", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    channel: Mapped[str] = mapped_column(sa.String(32))
+    user_hash: Mapped[str] = mapped_column(sa.String(64))
+    state: Mapped[str] = mapped_column(sa.String(16))  # requested | active | closed
+    requested_at: Mapped[dt.datetime]
+    taken_by: Mapped[str | None] = mapped_column(sa.String(64))
+    taken_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+    chat_id: Mapped[str | None] = mapped_column(sa.String(64))
+
+    messages: Mapped[list[HandoffMessage]] = relationship(
+        back_populates="handoff", order_by="HandoffMessage.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class HandoffMessage(Base):
+    """One message of a handoff: from the person (`in`), from a worker or the desk (`out`, sent by the bridge)."""
+
+    __tablename__ = "handoff_messages"
+    __table_args__ = (sa.Index("ix_handoff_messages_outbox", "direction", "delivered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(sa.ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(sa.String(4))  # in | out
+    author: Mapped[str | None] = mapped_column(sa.String(64))
+    text: Mapped[str] = mapped_column(sa.Text)  # masked
+    created_at: Mapped[dt.datetime]
+    delivered_at: Mapped[dt.datetime | None]
+    error: Mapped[str | None] = mapped_column(sa.String(200))
+
+    handoff: Mapped[Handoff] = relationship(back_populates="messages")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,13 +51,15 @@ def _case_filter(
     *,
     since: dt.date | dt.datetime | None,
     until: dt.date | dt.datetime | None,
-    channel: str | None,
+    channel: str | Collection[str] | None,
     policy_id: str | None,
     status: str | None,
 ) -> sa.Select[Any]:
     stmt = stmt.where(*time_window(Case.started_at, since, until))
-    if channel:
+    if isinstance(channel, str) and channel:
         stmt = stmt.where(Case.channel == channel)
+    elif channel is not None and not isinstance(channel, str):  # several channels: any of them
+        stmt = stmt.where(Case.channel.in_(list(channel)))
     if policy_id or status:
         conds = [Assessment.case_id == Case.id]
         if policy_id:
@@ -73,7 +75,7 @@ def list_cases(
     *,
     since: dt.date | dt.datetime | None = None,
     until: dt.date | dt.datetime | None = None,
-    channel: str | None = None,
+    channel: str | Collection[str] | None = None,
     policy_id: str | None = None,
     status: str | None = None,
     limit: int = 50,
@@ -89,20 +91,7 @@ def list_cases(
     stmt = stmt.order_by(Case.started_at.desc(), Case.id.desc()).limit(max(0, limit)).offset(max(0, offset))
     rows = session.execute(stmt).all()
     latest = _latest_statuses(session, [case.id for case, _, _ in rows])
-    return [
-        CaseSummary(
-            id=case.id,
-            channel=case.channel,
-            user_hash=case.user_hash,
-            started_at=case.started_at,
-            ended_at=case.ended_at,
-            rules_version=case.rules_version,
-            turn_count=n_turns,
-            assessment_count=n_assessments,
-            latest_statuses=latest.get(case.id, {}),
-        )
-        for case, n_turns, n_assessments in rows
-    ]
+    return [CaseSummary.of(case, turns, assessments, latest.get(case.id, {})) for case, turns, assessments in rows]
 
 
 def _latest_statuses(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, str]]:

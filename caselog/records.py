@@ -33,6 +33,20 @@ class CaseSummary:
     # The latest assessment's statuses, policy_id -> status ({} when the case has none).
     latest_statuses: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, case: Case, turn_count: int, assessment_count: int, latest_statuses: dict[str, str]) -> CaseSummary:
+        return cls(
+            id=case.id,
+            channel=case.channel,
+            user_hash=case.user_hash,
+            started_at=case.started_at,
+            ended_at=case.ended_at,
+            rules_version=case.rules_version,
+            turn_count=turn_count,
+            assessment_count=assessment_count,
+            latest_statuses=latest_statuses,
+        )
+
     def with_status(self, status: str) -> list[str]:
         """The measures the latest assessment gave `status`."""
         return [pid for pid, st in self.latest_statuses.items() if st == status]
@@ -137,17 +151,7 @@ class CaseDetail:
         """From a case loaded with its relations (`queries.get_case`)."""
         assessments = tuple(AssessmentRecord.of(a) for a in case.assessments)
         latest = {r.policy_id: r.status for r in assessments[-1].results} if assessments else {}
-        summary = CaseSummary(
-            id=case.id,
-            channel=case.channel,
-            user_hash=case.user_hash,
-            started_at=case.started_at,
-            ended_at=case.ended_at,
-            rules_version=case.rules_version,
-            turn_count=len(case.turns),
-            assessment_count=len(assessments),
-            latest_statuses=latest,
-        )
+        summary = CaseSummary.of(case, len(case.turns), len(assessments), latest)
         turns = tuple(TurnRecord.of(t) for t in case.turns)
         return cls(summary, turns, assessments, tuple(NoteRecord.of(n) for n in case.notes))
 

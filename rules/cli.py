@@ -13,7 +13,7 @@ from rules.engine import Assessment, assess
 from rules.errors import RulesError
 from rules.policy import PolicySet, default_policies
 from rules.scenarios import SCENARIO_DIR, check, collect
-from rules.vocabulary import OPINION_NUMBER, STATUS_LABELS, date_argument, shanghai_today, status_label
+from rules.vocabulary import OPINION_NUMBER, STATUS_LABELS, by_status, date_argument, shanghai_today, status_label
 
 STATUS_HEADINGS = STATUS_LABELS  # the old name, kept for code outside the repository
 
@@ -29,11 +29,8 @@ class _Parser(argparse.ArgumentParser):
 
 def render_text(assessment: Assessment) -> str:
     lines = [f"评估日期：{assessment.as_of.isoformat()}　规则版本：{assessment.rules_version}"]
-    for status, heading in STATUS_LABELS.items():
-        group = [r for r in assessment.results if r.status == status]
-        if not group:
-            continue
-        lines.append(f"\n【{heading}】（{len(group)}项）")
+    for status, group in by_status(assessment.results):
+        lines.append(f"\n【{status_label(status)}】（{len(group)}项）")
         for r in group:
             lines.append(f"- {r.title}（{r.policy_id}，《意见》{r.article}）")
             for reason in r.reasons:

@@ -5,7 +5,7 @@ spell out again. Standard library only, so that any process (also the Rasa serve
 
 - The opinion: `OPINION_TITLE` (《…》), `OPINION_NUMBER` (沪府规〔2022〕6号), `OPINION` (both).
 - Statuses: `STATUSES` in display order (what a person can act on first), `STATUS_LABELS` (Chinese
-  headings), `ACTIONABLE` (the ones a chat shows in detail), `status_label`, `status_rank`.
+  headings), `ACTIONABLE` (the ones a chat shows in detail), `status_label`, `status_rank`, `by_status`.
 - Dates: `parse_iso_date` (the one YYYY-MM-DD reader), `date_argument` (the same for argparse),
   `chinese_date` (2022年7月1日).
 - Time: `SHANGHAI` (UTC+8, no daylight saving). A day is a Shanghai day everywhere: `day_start` /
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 OPINION_TITLE = "《关于做好本市当前和今后一个时期稳就业工作的意见》"
 OPINION_NUMBER = "沪府规〔2022〕6号"
@@ -51,6 +53,21 @@ def status_label(status: str) -> str:
 def status_rank(status: str | None) -> int:
     """Position in display order; unknown statuses go last."""
     return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+class _HasStatus(Protocol):
+    @property
+    def status(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_HasStatus)
+
+
+def by_status(items: Iterable[Item], statuses: Iterable[str] = STATUSES) -> list[tuple[str, list[Item]]]:
+    """(status, its items) in the order of `statuses` (display order), statuses without items left out."""
+    items = list(items)
+    groups = [(status, [item for item in items if item.status == status]) for status in statuses]
+    return [(status, group) for status, group in groups if group]
 
 
 def parse_iso_date(value: object) -> dt.date:

@@ -1,10 +1,25 @@
 """Which catalogue measure(s) a person's question is about: cue words and paraphrases from data, no model.
 
-`match_question(text)` reads one message (already normalised by the channel: simplified characters, half-width
-punctuation, known typos fixed) and says what kind of question it is and which measures of the catalogue it is
-about. Everything it knows is in data/measures.yml; this module is the reading of that file and the decision.
+`match_question(text)` reads one message (already normalised by the channel, understanding.normalise) and says
+what kind of question it is and which measures of the catalogue it is about:
+
+- "measure": one or a few measures (policy_ids, most relevant first);
+- "family": a group of measures asked for as a list (认定了就业困难人员能拿哪些补贴); `family` names it;
+- "procedure": how / where to do something (去哪里做失业登记); `topic` keys the where-to-ask answer
+  (`topic_answer`), "apply" when the answer is the measure's own office (its rule's `confirm_with`);
+- "out_of_scope": near the topic but not in the opinion (居住证积分); `topic` keys the polite answer;
+- "unclear": a policy question whose measure can't be told; `candidates` holds 2–4 ids to offer;
+- "none": not a question about measures (a greeting, 我失业半年了, an answer to the bot's question).
+
+`question` says whether the text asks at all (a question word or mark, a request such as 帮我列一下, a measure's
+name on its own). A statement with a need or a grievance in it (我是外卖小哥，想考个证转行; 公司说我的岗位没了)
+gets a measure when its cue is specific (score tier 5 or more) and `question` False: in the middle of a form,
+act on a match only when `question` is True. `audience` is "employer" when the asker speaks for a company.
+`score` is the best measure's tier over 7 (1.0: a measure named by its name).
+
+Everything it knows is in data/measures.yml; this module is the reading of that file and the decision.
 Tolerance for what slips through the channel: homophones of known words are repaired by pinyin (pypinyin), and a
-measure's longer names still count when one character is off (RapidFuzz partial ratio).
+measure's longer names still count with one character wrong, missing or extra (RapidFuzz).
 """
 
 from __future__ import annotations
@@ -45,7 +60,7 @@ NAME = "name:"  # the concept holding a measure's names is called name:<id>
 GAP_REGEX = ".{0,6}"
 
 # A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
-_NEGATION = re.compile(r"(不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不)$")
+_NEGATION = re.compile(r"(不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不|除了)$")
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没)$")
 _ECHO = re.compile(r"^[^?？]{1,12}[?？]((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")

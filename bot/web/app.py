@@ -18,9 +18,13 @@ from bot.web.auth import CsrfFailed, NotLoggedIn, Staff, check_csrf, safe_next, 
 from bot.web.cases_routes import router as cases_router
 from bot.web.chat_api import router as chat_router
 from bot.web.conversation import today
+from bot.web.handoff_routes import router as handoff_router
+from bot.web.inbox_routes import router as inbox_router
+from bot.web.printout import router as print_router
 from bot.web.session import COOKIE_NAME, SessionData, SessionSigner
 from bot.web.settings import WebSettings
 from bot.web.state import DB, HERE, AppState, app_state
+from bot.web.stats_routes import router as stats_router
 from caselog.db import make_engine, session_factory
 
 log = logging.getLogger(__name__)
@@ -53,6 +57,10 @@ def create_app(
     app.include_router(pages)
     app.include_router(chat_router)
     app.include_router(cases_router)
+    app.include_router(stats_router)
+    app.include_router(print_router)
+    app.include_router(inbox_router)
+    app.include_router(handoff_router)
     add_session_middleware(app, state)
     add_error_pages(app)
     return app

@@ -7,6 +7,7 @@ returns their `to_dict()`, the same form `caselog show/list --format json` print
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ def search_cases(
     *,
     since: dt.date | None,
     until: dt.date | None,
-    channel: str | None,
+    channel: str | Collection[str] | None,
     policy_id: str | None,
     status: str | None,
     limit: int,

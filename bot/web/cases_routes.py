@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from bot.web import casedata
 from bot.web.auth import Staff, check_csrf
+from bot.web.channel_filter import channel_key, channel_options, channels_for
 from bot.web.state import DB, app_state
+from caselog.handoff import handoffs_of_case
 from caselog.records import CaseSummary
-from rules.vocabulary import STATUSES, parse_iso_date, shanghai_today, status_label
+from rules.vocabulary import STATUSES, parse_iso_date
 
 router = APIRouter()
 PAGE_SIZE = 50
-BUCKETS = {"day": "按日", "week": "按周", "month": "按月"}
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -40,7 +41,7 @@ def _filters(request: Request) -> dict[str, Any]:
     return {
         "since": _date(q.get("since")),
         "until": _date(q.get("until")),
-        "channel": q.get("channel") or None,
+        "channel": channel_key(q.get("channel")),
         "policy_id": policy if policy in state.titles else None,
         "status": status if status in STATUSES else None,
         "page": page,
@@ -52,7 +53,7 @@ def _search(session: Session, f: dict[str, Any]) -> list[CaseSummary]:
         session,
         since=f["since"],
         until=f["until"],
-        channel=f["channel"],
+        channel=channels_for(f["channel"]),
         policy_id=f["policy_id"],
         status=f["status"],
         limit=PAGE_SIZE + 1,
@@ -66,7 +67,13 @@ def cases_page(request: Request, user: Staff, session: DB) -> Any:
     found = _search(session, f)
     query = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in f.items() if v and k != "page"}
     return app_state(request).render(
-        request, "cases.html", cases=found[:PAGE_SIZE], more=len(found) > PAGE_SIZE, f=f, query=query
+        request,
+        "cases.html",
+        cases=found[:PAGE_SIZE],
+        more=len(found) > PAGE_SIZE,
+        f=f,
+        query=query,
+        channel_options=channel_options(),
     )
 
 
@@ -83,7 +90,7 @@ def case_page(case_id: int, request: Request, user: Staff, session: DB) -> Any:
     case = casedata.case_detail(session, case_id)
     if case is None:
         return app_state(request).render(request, "notfound.html", status_code=404)
-    return app_state(request).render(request, "case.html", case=case)
+    return app_state(request).render(request, "case.html", case=case, handoffs=handoffs_of_case(session, case_id))
 
 
 @router.get("/api/cases/{case_id}")
@@ -110,43 +117,13 @@ def add_note(
     if case is None:
         return state.render(request, "notfound.html", status_code=404)
     if not text or len(text) > 2000:
-        return state.render(request, "case.html", status_code=400, case=case, error="备注不能为空，且不超过2000字。")
+        return state.render(
+            request,
+            "case.html",
+            status_code=400,
+            case=case,
+            handoffs=handoffs_of_case(session, case_id),
+            error="备注不能为空，且不超过2000字。",
+        )
     casedata.add_note(session, case_id, user, text)
     return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
-
-
-@router.get("/stats", response_class=HTMLResponse)
-def stats_page(request: Request, user: Staff) -> Any:
-    today = shanghai_today()
-    return app_state(request).render(
-        request, "stats.html", buckets=BUCKETS, since=(today - dt.timedelta(days=29)).isoformat(), until=today
-    )
-
-
-@router.get("/api/stats")
-def stats_api(request: Request, user: Staff, session: DB) -> JSONResponse:
-    q = request.query_params
-    bucket = q.get("bucket") if q.get("bucket") in BUCKETS else "day"
-    rows = casedata.stats(session, since=_date(q.get("since")), until=_date(q.get("until")), bucket=bucket)
-    titles = app_state(request).titles
-    labels = sorted({r.bucket.isoformat() for r in rows})
-    policy = q.get("policy_id") or None
-    series = {s: [0] * len(labels) for s in STATUSES}
-    per_measure: dict[str, dict[str, int]] = {}
-    for r in rows:
-        counts = per_measure.setdefault(r.policy_id, dict.fromkeys(STATUSES, 0))
-        counts[r.status] = counts.get(r.status, 0) + r.count
-        if policy is None or r.policy_id == policy:
-            series.setdefault(r.status, [0] * len(labels))[labels.index(r.bucket.isoformat())] += r.count
-    return JSONResponse(
-        {
-            "bucket": bucket,
-            "labels": labels,
-            "statuses": [{"id": s, "label": status_label(s)} for s in STATUSES],
-            "series": series,
-            "measures": [
-                {"policy_id": pid, "title": titles.get(pid, pid), "counts": counts}
-                for pid, counts in sorted(per_measure.items(), key=lambda kv: -sum(kv[1].values()))
-            ],
-        }
-    )

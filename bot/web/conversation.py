@@ -18,7 +18,7 @@ from bot.web.result_view import result_view
 from bot.web.wording import fact_items, fact_value, shown_text
 from rules import FACTS, FactError, default_policies, next_questions, validate_facts
 from rules.conditions import leaves
-from rules.vocabulary import shanghai_today
+from rules.vocabulary import parse_iso_date, shanghai_today
 
 
 def today() -> dt.date:
@@ -72,7 +72,7 @@ class Consultation:
 
 def _date(value: Any) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
+        return parse_iso_date(str(value)[:10]) if value else None
     except ValueError:
         return None
 

@@ -22,7 +22,6 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("person", "个人可以了解的措施", "访客本人可以申请或参加的措施"),
     ("employer", "告诉招用您的单位", "这些补贴和减负政策由用人单位申请；求职时可以告诉招用您的单位"),
 )
-ACTIONABLE = ("eligible", "needs_confirmation", "needs_info")
 GENERIC_STEPS = frozenset(step for steps in DEFAULT_STEPS.values() for step in steps)
 _CITE = re.compile(r"^《意见》[^：]*：")
 _YOURS = re.compile(r"（您的情况：[^）]*）$")

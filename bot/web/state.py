@@ -16,6 +16,9 @@ from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
 from bot.web.session import SessionSigner
 from bot.web.settings import WebSettings
+from bot.web.wording import describe_payload, fact_items
+from caselog.handoff import STATE_LABELS as HANDOFF_LABELS
+from caselog.handoff import waiting_count
 from rules import default_policies
 from rules.vocabulary import ACTIONABLE, CHANNEL_LABELS, OPINION_NUMBER, STATUSES, local_time, status_label
 
@@ -24,7 +27,8 @@ HERE = Path(__file__).resolve().parent
 
 def load_templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(HERE / "templates"))
-    found.env.filters.update(local_time=local_time, status_label=status_label)
+    found.env.filters.update(local_time=local_time, status_label=status_label, said=describe_payload)
+    found.env.globals.update(fact_items=fact_items, handoff_labels=HANDOFF_LABELS)
     found.env.globals.update(channels=CHANNEL_LABELS, actionable=ACTIONABLE, opinion_number=OPINION_NUMBER)
     return found
 
@@ -59,8 +63,17 @@ class AppState:
             csrf_token=session.csrf,
             statuses=self.statuses(),
             titles=self.titles,
+            waiting_handoffs=self.waiting_handoffs() if session.user else 0,
         )
         return self.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+    def waiting_handoffs(self) -> int:
+        """How many people wait for a worker (the 待人工 badge); 0 when the case log cannot say."""
+        try:
+            with self.sessions() as s:
+                return waiting_count(s)
+        except sa.exc.SQLAlchemyError:
+            return 0
 
 
 def app_state(request: Request) -> AppState:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
+from caselog.spool import Spool
 from rules import FACTS, FactError, assess, validate_facts
 
 
@@ -345,9 +346,13 @@ class FakeRasa(_Server):
         self,
         reply: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None,
         token: str = STANDIN_TOKEN,
+        spool: Spool | None = None,
+        spool_key: bytes | None = None,
     ) -> None:
         self.reply = reply or StandinDialogue()
         self.token = token
+        self.spool = spool  # like endpoints.yml's event broker: every tracker event to the case-log spool
+        self.spool_key = spool_key
         self.received: list[dict[str, Any]] = []
         self.events: dict[str, list[dict[str, Any]]] = {}
         self.mode = "ok"
@@ -370,8 +375,10 @@ class FakeRasa(_Server):
         now = time.time()
         with self.lock:
             events = self.events.setdefault(sender, [])
+            first = len(events)
             if text == "/restart":
                 events.clear()
+                first = 0
                 events.append({"event": "restart", "timestamp": now})
             intent, confidence = _intent_of(text)
             events.append(
@@ -390,6 +397,8 @@ class FakeRasa(_Server):
             for r in replies:
                 data = {"buttons": r.get("buttons"), "custom": r.get("custom")}
                 events.append({"event": "bot", "timestamp": now, "text": r.get("text"), "data": data, "metadata": {}})
+            for event in events[first:] if self.spool is not None else ():
+                self.spool.append_event({"sender_id": sender, **event}, key=self.spool_key)  # type: ignore[union-attr]
         return replies
 
     def tracker(self, sender: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,19 +15,24 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from bot.launcher import Ports, Stack
 from caselog.db import make_engine
 from caselog.queries import create_staff_user
+from rules import next_questions
 from tests.bot.browser import chromium
 from tests.bot.conftest import STAFF, add_case
 from tests.bot.standins import STANDIN_TOKEN, FakeRasa, canned_assessment
+from tests.caselog.test_inbox import add_turns
 
 pytestmark = pytest.mark.browser
 
 SIZES = {"desk": (1366, 860), "phone": (390, 844)}
+STAFF_POOL = 40
+_logins = iter(range(STAFF_POOL))
 TAP = 44
 
 
@@ -47,6 +53,8 @@ def web_stack(tmp_path_factory: pytest.TempPathFactory, rasa: FakeRasa) -> Itera
         engine = make_engine(stack.database_url)
         with Session(engine) as s, s.begin():
             create_staff_user(s, *STAFF)
+            for n in range(STAFF_POOL):  # one login per test: the login throttle counts per user
+                create_staff_user(s, f"{STAFF[0]}.{n}", STAFF[1])
         yield stack, engine
         engine.dispose()
 
@@ -76,7 +84,8 @@ def page(browser: Any, size: str) -> Iterator[Any]:
     assert errors == []
 
 
-def log_in(page: Any, base: str, staff: tuple[str, str] = STAFF) -> None:
+def log_in(page: Any, base: str, staff: tuple[str, str] | None = None) -> None:
+    staff = staff or (f"{STAFF[0]}.{next(_logins)}", STAFF[1])
     page.goto(base + "/")
     assert "/login" in page.url
     assert ".venv" not in page.content() and "python -m" not in page.content()  # no command line for staff
@@ -254,6 +263,179 @@ def test_multi_select_question_answers_every_fact_it_asks(
     if is_phone(page):
         assert small_tap_targets(page) == []
     no_overflow(page)
+
+
+def form_answer(page: Any, fact: str, value: str) -> None:
+    """Answer a question of the form (a choice button, or a number typed and 确定)."""
+    q = page.locator(f'#questions .question[data-fact="{fact}"]')
+    q.wait_for()
+    if q.locator("input").count():
+        q.locator("input").fill(value)
+        q.locator("button[type=submit]").click()
+    else:
+        q.locator(f'button.choice[data-value="{value}"]').click()
+    page.wait_for_selector(f'#known .fact-row[data-fact="{fact}"]')
+
+
+def test_consultation_by_form_with_a_correction_and_another_date(
+    web_stack: tuple[Stack, sa.Engine], page: Any, rasa: FakeRasa
+) -> None:
+    stack, _ = web_stack
+    log_in(page, stack.web_url)
+    page.fill("#text", "你好")
+    page.click("#send-btn")
+    open_panel(page, "form")
+    page.wait_for_selector("#questions .question")
+    as_of = dt.date.fromisoformat(page.input_value("#as-of-date"))  # today: nothing chose another date yet
+    asked = page.locator("#questions .question").evaluate_all("qs => qs.map(q => q.dataset.fact)")
+    assert asked == next_questions({}, as_of)  # the chat's ranking, nothing already known
+
+    form_answer(page, "employment_status", "unemployed")
+    assert rasa.received[-1]["message"] == '/inform{"employment_status":"unemployed"}'
+    form_answer(page, "unemployed_months", "5")
+    assert rasa.received[-1]["message"] == '/inform{"unemployed_months":5}'
+    known = page.locator("#known .fact-row").evaluate_all("rs => rs.map(r => r.dataset.fact)")
+    assert known == ["employment_status", "unemployed_months"]
+    asked = page.locator("#questions .question").evaluate_all("qs => qs.map(q => q.dataset.fact)")
+    facts = {"employment_status": "unemployed", "unemployed_months": 5}
+    as_of = dt.date.fromisoformat(page.input_value("#as-of-date"))  # the assessment's date
+    assert asked == next_questions(facts, as_of) and "unemployed_months" not in asked
+    open_panel(page, "result")
+    hiring = page.locator('.res-card[data-policy="unemployed_hiring_subsidy"]')
+    assert hiring.get_attribute("data-status") == "eligible"
+    if is_phone(page):
+        screenshot(page, "phone-form-result.png")
+
+    # one click corrects a fact: 失业 → 在职, and the result follows
+    open_panel(page, "form")
+    row = page.locator('#known .fact-row[data-fact="employment_status"]')
+    row.locator("button.edit").click()
+    row.locator('button.choice[data-value="employed"]').click()
+    page.wait_for_selector('#known .fact-row[data-fact="employment_status"] .fact-value >> text=在职')
+    assert rasa.received[-1]["message"] == '/inform{"employment_status":"employed"}'
+    assert page.locator(".msg.user .bubble").last.inner_text() == "（表单）就业状态：在职"
+    if not is_phone(page):
+        screenshot(page, "desk-form.png")
+    else:
+        screenshot(page, "phone-form.png")
+    open_panel(page, "result")
+    assert page.locator('.res-card[data-policy="unemployed_hiring_subsidy"]').get_attribute("data-status") != "eligible"
+
+    # another evaluation date, stored with the conversation and shown with the assessment
+    notes = page.locator(".msg.note").count()
+    page.fill("#as-of-date", "2023-01-15")
+    page.wait_for_selector(".msg.user >> text=按2023年1月15日评估", state="attached")
+    expect(page.locator(".msg.note")).to_have_count(notes + 1)  # the reply's assessment
+    assert rasa.received[-1]["message"] == '/inform{"as_of":"2023-01-15"}'
+    expect(page.locator("#as-of-date")).to_have_value("2023-01-15")
+    page.reload()
+    page.wait_for_selector("#log .msg.user", state="attached")
+    expect(page.locator("#as-of-date")).to_have_value("2023-01-15")  # restored from the conversation
+    no_overflow(page)
+    if is_phone(page):
+        assert small_tap_targets(page) == []
+
+
+def test_printout_is_one_a4_page_for_the_visitor(web_stack: tuple[Stack, sa.Engine], page: Any) -> None:
+    stack, _ = web_stack
+    log_in(page, stack.web_url)
+    chat_to_assessment(page)
+    page.click(".msg.note .show-result")
+    page.click("#print")
+    page.wait_for_selector("#printout")
+    no_overflow(page)
+    sheet = page.inner_text("#printout")
+    expected = canned_assessment()
+    eligible = [r for r in expected["results"] if r["status"] == "eligible" and r["kind"] != "employer"]
+    confirm = [r for r in expected["results"] if r["status"] == "needs_confirmation" and r["kind"] != "employer"]
+    for r in eligible:
+        assert r["title"] in page.inner_text("#p-apply") and f"《意见》{r['article']}" in sheet
+        assert r["next_steps"][0] in sheet
+    for r in confirm:
+        assert r["title"] in page.inner_text("#p-confirm")
+    assert "向谁确认" in page.inner_text("#p-confirm")
+    assert "高校毕业生（大专及以上）" in page.inner_text("#p-facts") and "22岁" in sheet
+    assert page.inner_text("#p-as-of") == "2022年7月1日"
+    assert page.inner_text("#p-version") == expected["rules_version"]
+    assert "服务站" in sheet and "打印日期" in sheet
+    assert "您是高校毕业生吗" not in sheet and "告诉招用您的单位" in sheet
+    page.emulate_media(media="print")
+    assert not page.locator(".screen-bar").is_visible()  # nothing of the page chrome on paper
+    if not is_phone(page):
+        pdf = page.pdf(format="A4")
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the printout is not one A4 page"
+        page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+        screenshot(page, "printout.png")
+
+
+def test_case_view_and_stats_read_in_words(web_stack: tuple[Stack, sa.Engine], page: Any) -> None:
+    stack, engine = web_stack
+    started = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    case = add_case(
+        engine,
+        channel="telegram",
+        started=started,
+        facts={"employment_status": "unemployed", "hardship_groups": ["disabled"]},
+        texts=("我失业了", "您现在的就业状态是？", '/inform{"employment_status": "unemployed"}', "好的", "/deny"),
+    )
+    log_in(page, stack.web_url)
+    page.click("nav a[href='/cases']")
+    page.wait_for_selector("#case-list")
+    no_overflow(page)
+    if is_phone(page):
+        assert small_tap_targets(page) == []
+    page.click(f"a[href='/cases/{case}']")
+    page.wait_for_selector(".transcript")
+    if is_phone(page):
+        assert small_tap_targets(page) == []
+    transcript = page.inner_text(".transcript")
+    assert "就业状态：失业" in transcript and "不是" in transcript and "/inform" not in transcript
+    facts = page.inner_text(".case-facts")
+    assert "所属困难群体" in facts and "残疾人" in facts and "hardship_groups" not in facts
+    page.fill("textarea[name=note]", "已电话回访，建议到社区就业服务站办理")
+    page.click(".note-form button")
+    page.wait_for_selector(".notes >> text=已电话回访")
+    no_overflow(page)
+
+    page.click("nav a[href='/stats']")
+    page.wait_for_selector("#totals")
+    assert int(page.inner_text("#total-consultations")) >= 1
+    bars = page.locator("#measure-chart li")
+    assert bars.count() > 0
+    for title in page.locator("#measure-chart .title").all()[:5]:
+        box = title.bounding_box()
+        assert box and box["height"] >= 14  # readable, never 4-5 px
+        assert not title.evaluate("e => e.scrollWidth > e.clientWidth")  # the full label is shown
+    widths = page.locator("#measure-chart .b-eligible").evaluate_all("bs => bs.map(b => b.style.width)")
+    assert any(w not in ("", "0%") for w in widths)
+    no_overflow(page)
+    if is_phone(page):
+        assert small_tap_targets(page) == []
+        screenshot(page, "phone-stats.png")
+
+
+def test_inbox_of_what_the_bot_missed_and_its_export(web_stack: tuple[Stack, sa.Engine], page: Any) -> None:
+    stack, engine = web_stack
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
+    said = "俺们那旮旯的补助咋整" + ("（手机）" if is_phone(page) else "")
+    for hours in (0, 1):
+        turns = [("bot", "您失业多久了？"), ("user", said, "nlu_fallback", 0.2), ("bot", "抱歉，我没太明白。")]
+        add_turns(engine, "telegram", turns, start=now - dt.timedelta(hours=hours))
+    log_in(page, stack.web_url)
+    page.click("nav a[href='/inbox']")
+    page.wait_for_selector("#missed")
+    row = page.locator("#missed tbody tr").filter(has=page.locator(f'td.missed-text:text-is("{said}")'))
+    assert row.get_attribute("data-count") == "2"
+    assert "没识别出" in row.inner_text()
+    no_overflow(page)
+    if is_phone(page):
+        assert small_tap_targets(page) == []
+    with page.expect_download() as info:
+        page.click("#export")
+    exported = Path(info.value.path()).read_text(encoding="utf-8")
+    data = yaml.safe_load(exported)
+    examples = {b["intent"]: b["examples"] for b in data["nlu"]}
+    assert f"- {said}" in examples["nlu_fallback"].splitlines()
 
 
 def test_session_cookie_not_readable_by_script_and_logout(web_stack: tuple[Stack, sa.Engine], browser: Any) -> None:

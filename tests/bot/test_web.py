@@ -11,18 +11,21 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from bot.identity import sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT
 from bot.web.session import COOKIE_NAME
+from caselog.models import Assessment, AssessmentResult
 from tests.bot.conftest import SALT, STAFF, add_case, csrf_of, login
 from tests.bot.standins import FakeRasa, canned_assessment
+from tests.caselog.test_inbox import add_turns
 
 REPO = Path(__file__).resolve().parents[2]
 UTC = dt.UTC
 
-STAFF_PAGES = ["/", "/cases", "/cases/1", "/stats"]
-STAFF_APIS = ["/api/cases", "/api/cases/1", "/api/stats"]
+STAFF_PAGES = ["/", "/cases", "/cases/1", "/stats", "/inbox", "/inbox/nlu.yml", "/print"]
+STAFF_APIS = ["/api/cases", "/api/cases/1", "/api/stats", "/api/inbox", "/api/chat/state"]
 
 
 def test_health_needs_no_login(client: TestClient) -> None:
@@ -165,6 +168,15 @@ def test_chat_state_without_the_rasa_api_says_so(client: TestClient, fake_rasa: 
     assert reply["ok"] and reply["form"] is None and "读不到" in reply["notice"]
 
 
+def test_printout_from_the_conversation(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
+    assert "还没有评估结果" in staff_client.get("/print").text
+    staff_client.post("/api/chat", json={"message": "/affirm", "shown": "是"})
+    page = staff_client.get("/print").text
+    assert 'id="printout"' in page and "2022年7月1日" in page and "本市高校毕业生" in page
+    assert "topbar" not in page and "代访客咨询" not in page
+    assert "/static/print.css" in page
+
+
 def test_login_page_shows_no_command_line(client: TestClient) -> None:
     page = client.get("/login").text
     assert "python" not in page and ".venv" not in page and "<code>" not in page
@@ -254,20 +266,89 @@ def test_case_detail_and_notes(staff_client: TestClient, engine: sa.Engine) -> N
     assert staff_client.get("/cases/99999").status_code == 404
 
 
-def test_stats_api_counts_per_status_and_measure(staff_client: TestClient, engine: sa.Engine) -> None:
-    _seed(engine)
+def test_case_list_opens_on_real_channels(staff_client: TestClient, engine: sa.Engine) -> None:
+    web, tg = _seed(engine)
+    rest = add_case(engine, channel="rest", started=dt.datetime(2022, 7, 2, 2, 0, tzinfo=UTC))
+    page = staff_client.get("/cases").text
+    assert f"/cases/{web}" in page and f"/cases/{tg}" in page and f"/cases/{rest}" not in page
+    assert '<option value="" selected>网页和Telegram（实际咨询）</option>' in page
+    everything = staff_client.get("/api/cases", params={"channel": "all"}).json()["cases"]
+    assert {c["id"] for c in everything} == {web, tg, rest}
+    only_rest = staff_client.get("/api/cases", params={"channel": "rest"}).json()["cases"]
+    assert [c["id"] for c in only_rest] == [rest]
+
+
+def test_case_view_in_words_a_worker_reads(staff_client: TestClient, engine: sa.Engine) -> None:
+    case = add_case(
+        engine,
+        channel="telegram",
+        started=dt.datetime(2022, 7, 3, 2, 0, tzinfo=UTC),
+        facts={"employment_status": "unemployed", "hardship_groups": ["disabled"], "unemployed_months": 6},
+        texts=("我失业了", "您现在的就业状态是？", '/inform{"employment_status": "unemployed"}', "好的", "/deny", "好"),
+    )
+    page = staff_client.get(f"/cases/{case}").text
+    assert "/inform" not in page and "/deny" not in page and "hardship_groups" not in page
+    assert "就业状态：失业" in page and ">不是<" in page
+    assert "<dt>所属困难群体</dt><dd>残疾人</dd>" in page and "<dt>失业时长（月）</dt><dd>6个月</dd>" in page
+    assert "进行中" in page
+
+
+def test_stats_count_consultations_and_shares_per_measure(staff_client: TestClient, engine: sa.Engine) -> None:
+    web, _ = _seed(engine)
+    older_facts = {"age": 50, "employment_status": "unemployed", "unemployed_months": 6, "shanghai_hukou": True}
+    older = canned_assessment(older_facts)
+    # a second assessment in the same consultation: still one consultation, its latest assessment counts
+    with Session(engine) as s, s.begin():
+        a = Assessment(
+            case_id=web,
+            record_id="second",
+            seq=99,
+            ts=dt.datetime(2022, 7, 1, 2, 30, tzinfo=UTC),
+            facts=older_facts,
+            as_of=dt.date(2022, 7, 1),
+            rules_version=older["rules_version"],
+        )
+        a.results = [AssessmentResult(policy_id=r["policy_id"], status=r["status"]) for r in older["results"]]
+        s.add(a)
+    add_case(engine, channel="web", started=dt.datetime(2022, 7, 1, 3, 0, tzinfo=UTC))
+    add_case(engine, channel="rest", started=dt.datetime(2022, 7, 1, 4, 0, tzinfo=UTC))  # a test client
     data = staff_client.get("/api/stats", params={"since": "2022-06-01", "until": "2022-07-31"}).json()
-    assert data["labels"] == ["2022-07-01", "2022-07-03"]
-    n_measures = len(canned_assessment()["results"])
-    total = sum(sum(v) for v in data["series"].values())
-    assert total == 2 * n_measures
-    assert {s["label"] for s in data["statuses"]} >= {"可以申请", "暂不符合"}
-    eligible_web = sum(1 for r in canned_assessment()["results"] if r["status"] == "eligible")
-    assert data["series"]["eligible"][0] == eligible_web
-    monthly = staff_client.get("/api/stats", params={"bucket": "month", "since": "2022-06-01"}).json()
-    assert monthly["labels"] == ["2022-07-01"]
-    page = staff_client.get("/stats")
-    assert page.status_code == 200 and "/static/chart.js" in page.text
+    assert data["consultations"] == 3 and data["assessed"] == 3
+    assert data["people"] == 1  # add_case gives every case the same person
+    assert [(b["bucket"], b["consultations"]) for b in data["buckets"]] == [("2022-07-01", 2), ("2022-07-03", 1)]
+    by_id = {m["policy_id"]: m for m in data["measures"]}
+    graduate = canned_assessment()
+    for pid in by_id:
+        g = next(r["status"] for r in graduate["results"] if r["policy_id"] == pid)
+        o = next(r["status"] for r in older["results"] if r["policy_id"] == pid)
+        assert by_id[pid]["eligible"] == (g == "eligible") + 2 * (o == "eligible")
+        assert by_id[pid]["needs_confirmation"] == (g == "needs_confirmation") + 2 * (o == "needs_confirmation")
+    assert len(by_id) == len(graduate["results"])  # every measure listed, also at 0
+    shares = [m["eligible"] + m["needs_confirmation"] for m in data["measures"]]
+    assert shares == sorted(shares, reverse=True)
+    with_rest = staff_client.get("/api/stats", params={"since": "2022-06-01", "channel": "all"}).json()
+    assert with_rest["consultations"] == 4
+    monthly = staff_client.get("/api/stats", params={"bucket": "month", "since": "2022-06-01", "until": "2022-07-31"})
+    assert [b["bucket"] for b in monthly.json()["buckets"]] == ["2022-07-01"]
+
+    page = staff_client.get("/stats", params={"since": "2022-06-01", "until": "2022-07-31"}).text
+    assert '<b id="total-consultations">3</b>' in page and '<b id="total-people">1</b>' in page
+    for title in (r["title"] for r in graduate["results"]):
+        assert f'<span class="title">{title}</span>' in page  # full titles, never cut
+    assert "/static/bars.js" in page
+
+
+def test_inbox_lists_and_exports_what_the_bot_missed(staff_client: TestClient, engine: sa.Engine) -> None:
+    today = dt.datetime.now(dt.UTC)
+    add_turns(engine, "web", [("bot", "您多大了？"), ("user", "俺也说不好", "nlu_fallback", 0.2)], start=today)
+    page = staff_client.get("/inbox").text
+    assert "俺也说不好" in page and "没识别出" in page
+    api = staff_client.get("/api/inbox").json()["missed"]
+    assert [(m["text"], m["count"], m["intent"]) for m in api] == [("俺也说不好", 1, "nlu_fallback")]
+    export = staff_client.get("/inbox/nlu.yml")
+    assert export.headers["content-type"].startswith("text/yaml")
+    assert export.headers["content-disposition"].startswith("attachment;")
+    assert "    - 俺也说不好" in export.text
 
 
 def test_security_headers_and_no_external_assets(staff_client: TestClient) -> None:
@@ -281,7 +362,7 @@ def test_security_headers_and_no_external_assets(staff_client: TestClient) -> No
         "/static/js/form.js",
         "/static/js/result.js",
         "/static/js/dom.js",
-        "/static/chart.js",
+        "/static/bars.js",
         "/static/style.css",
     ):
         got = staff_client.get(asset)
