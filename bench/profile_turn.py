@@ -131,7 +131,7 @@ def start_action_server(log: Path) -> tuple[subprocess.Popen[bytes], int]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [str(REPO / ".venv" / "bin" / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", str(port)],
+            [str(REPO / ".venv" / "bin" / "python"), "-m", "bot.action_server", "-p", str(port)],
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     deadline = time.monotonic() + 120
@@ -236,6 +236,7 @@ def main() -> None:
         os.environ.setdefault("RASA_TRACKER_DB", str(tmp / "tracker.db"))
         os.environ.setdefault("CASELOG_SPOOL_DIR", str(tmp / "spool"))
         os.environ.setdefault("ASSISTANT_AS_OF", "2022-07-01")
+        os.environ.setdefault("ACTION_SERVER_TOKEN", uuid.uuid4().hex)  # endpoints send it, the server checks it
         proc, port = start_action_server(tmp / "actions.log")
         os.environ["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{port}/webhook"
         try:

@@ -60,14 +60,16 @@ def run_user(url: str, make_text, turns: int, per_conversation: int) -> list[flo
     return times
 
 
-def action_server_alone(rasa_url: str, actions_url: str, turns: int) -> list[float]:
+def action_server_alone(stack: Stack, turns: int) -> list[float]:
     """action_explain_policy posted straight to the action server, with the tracker and domain Rasa sends."""
     sender = f"bench-{uuid.uuid4().hex[:8]}"
-    with httpx.Client(trust_env=False, timeout=60) as client:
+    rasa_url, actions_url = stack.rasa_url, f"http://127.0.0.1:{stack.ports.actions}"
+    api = {"token": stack.api_token}  # the Rasa HTTP API needs its token; the action server its secret
+    with httpx.Client(trust_env=False, timeout=60, headers={"X-Action-Token": stack.action_token}) as client:
         opening = {"sender": sender, "message": KINDS["custom action /ask_policy"]()}
         client.post(f"{rasa_url}/webhooks/rest/webhook", json=opening).raise_for_status()
-        tracker = client.get(f"{rasa_url}/conversations/{sender}/tracker").json()
-        domain = client.get(f"{rasa_url}/domain", headers={"Accept": "application/json"}).json()
+        tracker = client.get(f"{rasa_url}/conversations/{sender}/tracker", params=api).json()
+        domain = client.get(f"{rasa_url}/domain", params=api, headers={"Accept": "application/json"}).json()
         payload = {"next_action": "action_explain_policy", "sender_id": sender, "tracker": tracker, "domain": domain,
                    "version": "3.6.21"}  # fmt: skip
         times = []
@@ -153,7 +155,7 @@ def main() -> None:
                         f"{name:<42} {load:<14} {len(times):>5} {pct(times, 0.5):>8.1f} {pct(times, 0.95):>8.1f} "
                         f"{ratio:>8.2f}"
                     )
-            alone = action_server_alone(stack.rasa_url, f"http://127.0.0.1:{stack.ports.actions}", args.turns)
+            alone = action_server_alone(stack, args.turns)
             print(
                 f"action server alone, action_explain_policy (1 user, n={len(alone)}): "
                 f"p50 {pct(alone, 0.5):.1f} ms, p95 {pct(alone, 0.95):.1f} ms"

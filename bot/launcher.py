@@ -12,6 +12,7 @@ Ctrl-C / SIGTERM stops them all (each in its own process group, so nothing is le
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import secrets
 import signal
@@ -25,10 +26,13 @@ from types import FrameType, TracebackType
 
 from bot.processes import Child, StackError, run_step
 from bot.supervisor import ComponentFailed, RestartPolicy, Supervisor, SupervisorThread
+from rasa_ext.api_token import TOKEN_ENV as RASA_TOKEN_ENV
+from rasa_ext.api_token import rasa_api_token
 
 REPO = Path(__file__).resolve().parent.parent
 APP_PY = REPO / ".venv" / "bin" / "python"
 RASA_BIN = REPO / ".venv-rasa" / "bin" / "rasa"
+RASA_PY = REPO / ".venv-rasa" / "bin" / "python"
 TRAINING_SOURCES = ("nlu_data", "dialogue", "domain.yml", "config.yml")
 ALL_COMPONENTS = ("actions", "rasa", "drain", "web", "telegram")
 PORT_OPTIONS = {"actions": "--actions-port", "rasa": "--rasa-port", "web": "--web-port"}
@@ -152,6 +156,16 @@ class Stack:
     def database_url(self) -> str:
         return self.base_env.get("DATABASE_URL") or f"sqlite:///{self.workdir / 'caselog.db'}"
 
+    @functools.cached_property
+    def api_token(self) -> str:
+        """The Rasa HTTP API token: RASA_API_TOKEN, else generated once into <workdir>/rasa-api-token."""
+        return rasa_api_token(self.workdir, create=True, env=self.base_env)
+
+    @functools.cached_property
+    def action_token(self) -> str:
+        """The secret Rasa sends to the action server (endpoints.yml), new for every start unless set."""
+        return self.base_env.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(32)
+
     def env(self) -> dict[str, str]:
         env = dict(self.base_env)
         env.update(
@@ -165,7 +179,9 @@ class Stack:
             WEB_HOST="127.0.0.1",
             WEB_PORT=str(self.ports.web),
             CASELOG_SALT_FILE=str(self.workdir / "sender-salt"),
+            ACTION_SERVER_TOKEN=self.action_token,
         )
+        env[RASA_TOKEN_ENV] = self.api_token
         # one salt for every process (sender ids and the case log's user hashes agree across restarts)
         if not env.get("CASELOG_SALT"):
             env["CASELOG_SALT"] = _persistent_secret(self.workdir / "sender-salt")
@@ -261,7 +277,7 @@ class Stack:
             if "actions" in self.components:
                 self._spawn(
                     "actions",
-                    [py, "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.ports.actions)],
+                    [py, "-m", "bot.action_server", "--actions", "actions", "-p", str(self.ports.actions)],
                     f"http://127.0.0.1:{self.ports.actions}/health",
                     120,
                 )
@@ -269,7 +285,9 @@ class Stack:
                 self._spawn(
                     "rasa",
                     [
-                        str(RASA_BIN),
+                        str(RASA_PY),
+                        "-m",
+                        "rasa_ext.serve",  # rasa run, with --auth-token from the token module
                         "run",
                         "--enable-api",
                         "-i",
@@ -283,7 +301,7 @@ class Stack:
                         "-m",
                         str(self.models_dir),
                     ],
-                    f"{self.rasa_url}/status",
+                    f"{self.rasa_url}/status?token={self.api_token}",
                     self.rasa_timeout,
                 )
             if "drain" in self.components:
@@ -346,7 +364,8 @@ class Stack:
             f"  日志                {self.log_dir}/",
             "",
             "创建工作人员账号：",
-            "  .venv/bin/python -m bot.web.staff add 用户名     （密码从提示输入，或用环境变量 STAFF_PASSWORD）",
+            "  .venv/bin/caselog staff add 用户名 --station 服务站名   （管理员用 --admin；密码从提示输入，"
+            "或用环境变量 CASELOG_STAFF_PASSWORD）",
         ]
         if not self.base_env.get("WEB_SECRET_KEY"):
             lines.append("注意：未设置 WEB_SECRET_KEY，本次使用随机密钥，重启后工作人员需重新登录。")

@@ -75,7 +75,8 @@ class Child:
             if self.health_url is None or http_ok(self.health_url):
                 return
             time.sleep(0.3)
-        raise StackError(f"{self.name} not healthy at {self.health_url} after {timeout:.0f}s:\n{tail(self.log_path)}")
+        where = (self.health_url or "").split("?")[0]  # the query may hold an API token
+        raise StackError(f"{self.name} not healthy at {where} after {timeout:.0f}s:\n{tail(self.log_path)}")
 
     def stop(self, grace: float = 10.0) -> None:
         """SIGTERM the whole process group, then SIGKILL what is left after `grace` seconds."""

@@ -13,7 +13,8 @@ then keeps all of them running with the launcher's supervisor.
 
 Settings: DATABASE_URL (the case log; PostgreSQL), TRACKER_DB_HOST/_PORT/_NAME/_USER/_PASSWORD (the
 tracker store; default: the case log's server and database), REDIS_HOST/_PORT/_DB/_PASSWORD/_KEY_PREFIX (the
-lock store; default 127.0.0.1:6379, db 1, no password), RASA_API_TOKEN (every Rasa server's `--auth-token`).
+lock store; default 127.0.0.1:6379, db 1, no password), RASA_API_TOKEN (every Rasa server's token; else
+generated once into <workdir>/rasa-api-token), ACTION_SERVER_TOKEN (else a new one per start).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.balancer import ACTIONS_BACKEND, HAPROXY, RASA_BACKEND, BalancerPorts, haproxy_config, server_states
-from bot.launcher import APP_PY, RASA_BIN, Stack, port_in_use
+from bot.launcher import APP_PY, RASA_PY, Stack, port_in_use
 from bot.processes import StackError
 
 SCALED_COMPONENTS = ("actions", "rasa", "balancer", "drain", "web", "telegram")
@@ -147,7 +148,6 @@ class ScaledStack(Stack):
         stores: Stores | None = None,
         env: Mapping[str, str] | None = None,
         components: tuple[str, ...] = SCALED_COMPONENTS,
-        api_token: str | None = None,
         **kwargs: object,
     ) -> None:
         if servers < 1:
@@ -159,7 +159,6 @@ class ScaledStack(Stack):
         if len(self.scaled_ports.rasa) != servers or len(self.scaled_ports.actions) != servers:
             raise StackError(f"需要 {servers} 个 Rasa 端口和 {servers} 个动作服务器端口")
         self.stores = stores or Stores.from_env(base_env)
-        self.api_token = api_token if api_token is not None else base_env.get("RASA_API_TOKEN") or None
         self.model: Path | None = None
 
     # ------------------------------------------------------------------ config
@@ -196,8 +195,6 @@ class ScaledStack(Stack):
             WEB_PORT=str(self.scaled_ports.web),
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
         )
-        if self.api_token:
-            env["RASA_API_TOKEN"] = self.api_token
         return env
 
     def check_ports(self) -> None:
@@ -213,12 +210,10 @@ class ScaledStack(Stack):
         return archives[-1]
 
     def _rasa_argv(self, port: int) -> list[str]:
+        """`rasa run` through rasa_ext.serve, which adds the API token (RASA_API_TOKEN of env()) unseen."""
         assert self.model is not None
-        argv = [str(RASA_BIN), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port)]
-        argv += ["--credentials", "credentials.yml", "--endpoints", ENDPOINTS, "-m", str(self.model)]
-        if self.api_token:
-            argv += ["--auth-token", self.api_token]
-        return argv
+        argv = [str(RASA_PY), "-m", "rasa_ext.serve", "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port)]
+        return [*argv, "--credentials", "credentials.yml", "--endpoints", ENDPOINTS, "-m", str(self.model)]
 
     def start(self) -> ScaledStack:
         if "balancer" in self.components and not Path(HAPROXY).exists():
@@ -242,7 +237,7 @@ class ScaledStack(Stack):
             started = []
             if "actions" in self.components:
                 for n, port in zip(indexes, self.scaled_ports.actions, strict=True):
-                    argv = [py, "-m", "rasa_sdk", "--actions", "actions", "-p", str(port)]
+                    argv = [py, "-m", "bot.action_server", "--actions", "actions", "-i", "127.0.0.1", "-p", str(port)]
                     health = f"http://127.0.0.1:{port}/health"
                     started.append(self._spawn(f"actions-{n}", argv, health, 120, wait=False))
             if "rasa" in self.components:

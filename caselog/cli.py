@@ -1,4 +1,4 @@
-"""`caselog` command: list/show/export cases, purge old ones, replay assessments, drain, migrate, staff.
+"""`caselog` command: list/show/export cases, purge old ones, replay assessments, drain, migrate, staff, audit.
 
 Bad input or an unreachable database → one line on stderr and a non-zero exit, never a traceback.
 Exit codes: 0 ok, 1 other error, 2 bad input, 3 database unavailable, 4 no such case.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import getpass
 import json
 import logging
 import os
@@ -23,11 +22,11 @@ from typing import Any, NoReturn, TextIO
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from caselog import audit, staff_cli
 from caselog.errors import BadInput, CaselogError, CaseNotFound, DatabaseUnavailable
 from rules.vocabulary import CHANNEL_LABELS, date_argument, local_time
 
 PROG = "caselog"
-STAFF_PASSWORD_ENV = "CASELOG_STAFF_PASSWORD"
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -106,12 +105,7 @@ def build_parser() -> OneLineParser:
 
     sub.add_parser("migrate", help="create or upgrade the database schema (alembic upgrade head)")
 
-    p = sub.add_parser("staff", help="staff logins for the web app")
-    staff = p.add_subparsers(dest="staff_command", required=True, parser_class=OneLineParser)
-    p = staff.add_parser("add", help=f"add a staff user; password from ${STAFF_PASSWORD_ENV} or a prompt")
-    p.add_argument("username")
-    p = staff.add_parser("passwd", help="set a staff user's password (same sources)")
-    p.add_argument("username")
+    staff_cli.add_parsers(sub, OneLineParser)
     return parser
 
 
@@ -225,7 +219,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
     filters = _filters(args)
     engine = _engine(args)
-    target = open(args.output, "w", encoding="utf-8", newline="") if args.output else out  # noqa: SIM115
+    target = _private_file(args.output) if args.output else out
     count = 0
     try:
         writer = csv.writer(target) if args.format == "csv" else None
@@ -246,9 +240,20 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         if args.output:
             target.close()
+    with Session(engine) as session, session.begin():
+        where = ", ".join(f"{k}={v}" for k, v in filters.items() if v) or "all cases"
+        to = f"to {args.output.name}" if args.output else "to stdout"
+        audit.record(session, "export", actor=staff_cli.cli_actor(), detail=f"{count} case(s), {where}, {to}")
     if args.output:
         print(f"exported {count} case(s) to {args.output}", file=sys.stderr)
     return 0
+
+
+def _private_file(path: Path) -> TextIO:
+    """An export holds consultations: readable by its owner only (0600), whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return open(fd, "w", encoding="utf-8", newline="")
 
 
 def cmd_counts(args: argparse.Namespace, out: TextIO) -> int:
@@ -272,6 +277,9 @@ def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
         n = purge_older_than(session, args.older_than)
         if args.dry_run:
             session.rollback()
+        else:
+            detail = f"{n} case(s) older than {args.older_than} day(s)"
+            audit.record(session, "purge", actor=staff_cli.cli_actor(), detail=detail)
     verb = "would delete" if args.dry_run else "deleted"
     out.write(f"{verb} {n} case(s) older than {args.older_than} day(s)\n")
     return 0
@@ -358,34 +366,12 @@ def cmd_migrate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _password() -> str:
-    env = os.environ.get(STAFF_PASSWORD_ENV)
-    if env:
-        return env
-    if not sys.stdin.isatty():
-        line = sys.stdin.readline().rstrip("\n")
-        if not line:
-            raise BadInput(f"no password: set ${STAFF_PASSWORD_ENV} or type it at the prompt")
-        return line
-    first = getpass.getpass("password: ")
-    if first != getpass.getpass("again: "):
-        raise BadInput("the two passwords differ")
-    return first
+def _in_transaction(command: Callable[[argparse.Namespace, TextIO, Session], int]) -> Callable[..., int]:
+    def run(args: argparse.Namespace, out: TextIO) -> int:
+        with Session(_engine(args)) as session, session.begin():
+            return command(args, out, session)
 
-
-def cmd_staff(args: argparse.Namespace, out: TextIO) -> int:
-    from caselog.queries import create_staff_user, set_staff_password
-
-    engine = _engine(args)
-    password = _password()
-    with Session(engine) as session, session.begin():
-        if args.staff_command == "add":
-            create_staff_user(session, args.username, password)
-            out.write(f"staff user {args.username!r} added\n")
-        else:
-            set_staff_password(session, args.username, password)
-            out.write(f"password of {args.username!r} changed\n")
-    return 0
+    return run
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
@@ -397,7 +383,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "replay": cmd_replay,
     "drain": cmd_drain,
     "migrate": cmd_migrate,
-    "staff": cmd_staff,
+    "staff": _in_transaction(staff_cli.cmd_staff),
+    "audit": _in_transaction(staff_cli.cmd_audit),
+    "assign": _in_transaction(staff_cli.cmd_assign),
 }
 
 

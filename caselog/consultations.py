@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from caselog.access import EVERY_STATION, Scope
 from caselog.errors import BadInput
 from caselog.models import Assessment, AssessmentResult, Case
 from caselog.queries import BUCKETS, _bucket_start, _shanghai_day, time_window
@@ -87,13 +88,14 @@ def consultation_stats(
     bucket: str = "day",
     channels: Collection[str] | None = REAL_CHANNELS,
     policy_ids: Collection[str] = (),
+    scope: Scope = EVERY_STATION,
 ) -> ConsultationStats:
     """Cases started in [since, until] (Shanghai days) on `channels` (None: every channel).
 
     `policy_ids` lists measures to report even when no consultation reached them (they count 0)."""
     if bucket not in BUCKETS:
         raise BadInput(f"bucket must be one of {', '.join(BUCKETS)}, not {bucket!r}")
-    conds = time_window(Case.started_at, since, until)
+    conds = [*time_window(Case.started_at, since, until), *scope.conditions()]
     if channels is not None:
         conds.append(Case.channel.in_(list(channels)))
 

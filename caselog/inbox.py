@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from caselog.access import EVERY_STATION, Scope
 from caselog.models import Case, Turn
 from caselog.privacy import mask_text
 from caselog.queries import time_window
@@ -109,12 +110,13 @@ def missed_messages(
     channels: Collection[str] | None = None,
     low: float = DEFAULT_LOW,
     limit: int = 500,
+    scope: Scope = EVERY_STATION,
 ) -> list[Missed]:
     """The missed ways of saying things, most frequent first (ties: most recent first)."""
     stmt = (
         sa.select(Turn)
         .join(Case, Case.id == Turn.case_id)
-        .where(*time_window(Turn.ts, since, until))
+        .where(*time_window(Turn.ts, since, until), *scope.conditions())
         .order_by(Turn.case_id, Turn.ts, Turn.seq, Turn.id)
     )
     if channels is not None:

@@ -58,21 +58,30 @@ class CaseTracker:
             case.open_assessment_id = None
         self._open[user_hash] = None
 
-    def start(self, user_hash: str, ts: dt.datetime, channel: str | None) -> Case:
+    def start(self, user_hash: str, ts: dt.datetime, channel: str | None, station: str | None = None) -> Case:
         self.close(user_hash, ts)
-        case = Case(user_hash=user_hash, started_at=ts, channel=channel or UNKNOWN_CHANNEL, facts={})
+        case = Case(user_hash=user_hash, started_at=ts, channel=channel or UNKNOWN_CHANNEL, facts={}, station=station)
         self.session.add(case)
         self.session.flush()
         self._open[user_hash] = case
         return case
 
-    def current(self, user_hash: str, ts: dt.datetime, channel: str | None) -> Case:
+    def current(self, user_hash: str, ts: dt.datetime, channel: str | None, station: str | None = None) -> Case:
         case = self.open_case(user_hash)
         if case is None:
-            case = self.start(user_hash, ts, channel)
+            case = self.start(user_hash, ts, channel, station)
         elif channel and case.channel == UNKNOWN_CHANNEL:
             case.channel = channel
+        if station and case.station is None:
+            case.station = station
         return case
+
+
+def event_station(event: Mapping[str, Any]) -> str | None:
+    """The staff station a widget consultation carries in its metadata (caselog.access)."""
+    metadata = event.get("metadata")
+    station = metadata.get("station") if isinstance(metadata, Mapping) else None
+    return str(station)[:64] if isinstance(station, str) and station.strip() else None
 
 
 def event_channel(event: Mapping[str, Any]) -> str | None:
@@ -116,10 +125,11 @@ class Event:
     user: str
     ts: dt.datetime
     channel: str | None
+    station: str | None = None  # a widget consultation's staff station
 
     def case(self) -> Case:
         """The person's open case; a new one when none is open."""
-        return self.tracker.current(self.user, self.ts, self.channel)
+        return self.tracker.current(self.user, self.ts, self.channel, self.station)
 
     def open_case(self) -> Case | None:
         return self.tracker.open_case(self.user)
@@ -137,7 +147,7 @@ def apply_record(tracker: CaseTracker, record: Record) -> None:
     handler = HANDLERS.get(str(data.get("event")))
     if handler is not None:
         user = str(data.get("sender_hash") or UNKNOWN_USER)
-        handler(Event(tracker, record, data, user, event_time(data, record), event_channel(data)))
+        handler(Event(tracker, record, data, user, event_time(data, record), event_channel(data), event_station(data)))
 
 
 def said(event: Mapping[str, Any]) -> str:
@@ -214,7 +224,7 @@ def _on_action(event: Event) -> None:
 
 
 HANDLERS: dict[str, Callable[[Event], None]] = {
-    "session_started": lambda event: event.tracker.start(event.user, event.ts, event.channel),
+    "session_started": lambda event: event.tracker.start(event.user, event.ts, event.channel, event.station),
     "restart": lambda event: event.tracker.close(event.user, event.ts),
     "user": _on_user,
     "bot": _on_bot,

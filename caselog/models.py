@@ -62,6 +62,9 @@ class Case(Base):
     # Drain state: the facts the tracker holds now, and the assessment whose action is still setting slots.
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     open_assessment_id: Mapped[int | None]
+    # The employment station the case belongs to: the widget's staff station, or the station that took
+    # a Telegram case over (None until then: only admins see it).
+    station: Mapped[str | None] = mapped_column(sa.String(64), index=True)
 
     turns: Mapped[list[Turn]] = relationship(
         back_populates="case", order_by="[Turn.ts, Turn.id]", cascade="all, delete-orphan", passive_deletes=True
@@ -141,6 +144,9 @@ class StaffNote(Base):
     case: Mapped[Case] = relationship(back_populates="notes")
 
 
+ROLES = ("staff", "admin")
+
+
 class StaffUser(Base):
     __tablename__ = "staff_users"
 
@@ -149,6 +155,41 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     is_active: Mapped[bool] = mapped_column(default=True)
+    role: Mapped[str] = mapped_column(sa.String(16), default="staff", server_default="staff")
+    station: Mapped[str | None] = mapped_column(sa.String(64))
+    password_changed_at: Mapped[dt.datetime | None]
+
+
+class StaffSession(Base):
+    """A staff login. The cookie holds a random token; only its SHA-256 is stored here."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(sa.String(64))
+    conversation: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None]
+    address: Mapped[str | None] = mapped_column(sa.String(64))
+
+    user: Mapped[StaffUser] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what: logins (failed ones too), logouts, case views, exports, notes, purges, staff changes."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ts: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str | None] = mapped_column(sa.String(64))
+    action: Mapped[str] = mapped_column(sa.String(32), index=True)
+    target: Mapped[str | None] = mapped_column(sa.String(128))
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    address: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class IngestCheckpoint(Base):

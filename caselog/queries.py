@@ -13,14 +13,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from caselog.access import EVERY_STATION, Scope
 from caselog.errors import BadInput, CaseNotFound
-from caselog.models import Assessment, AssessmentResult, Case, StaffNote, StaffUser, Turn, utcnow
-from caselog.passwords import MIN_PASSWORD_LENGTH, burn_time, hash_password, verify_password
+from caselog.models import Assessment, AssessmentResult, Case, StaffNote, Turn, utcnow
 from caselog.privacy import mask_text
 from caselog.records import CaseDetail, CaseSummary, MeasureCount
+from caselog.staff import create_staff_user, set_staff_password, verify_staff_password  # noqa: F401  (kept here)
 from rules.vocabulary import SHANGHAI, day_end, day_start, parse_iso_date
 
 BUCKETS = ("day", "week", "month")
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on every backend; above it nothing exists
 
 
 def _as_datetime(value: dt.date | dt.datetime | None, *, end: bool = False) -> dt.datetime | None:
@@ -54,8 +56,9 @@ def _case_filter(
     channel: str | Collection[str] | None,
     policy_id: str | None,
     status: str | None,
+    scope: Scope = EVERY_STATION,
 ) -> sa.Select[Any]:
-    stmt = stmt.where(*time_window(Case.started_at, since, until))
+    stmt = stmt.where(*time_window(Case.started_at, since, until), *scope.conditions())
     if isinstance(channel, str) and channel:
         stmt = stmt.where(Case.channel == channel)
     elif channel is not None and not isinstance(channel, str):  # several channels: any of them
@@ -80,6 +83,7 @@ def list_cases(
     status: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    scope: Scope = EVERY_STATION,
 ) -> list[CaseSummary]:
     """Cases started in [since, until] (dates inclusive), newest first.
 
@@ -87,7 +91,9 @@ def list_cases(
     turns = sa.select(sa.func.count(Turn.id)).where(Turn.case_id == Case.id).scalar_subquery()
     assessments = sa.select(sa.func.count(Assessment.id)).where(Assessment.case_id == Case.id).scalar_subquery()
     stmt = sa.select(Case, turns, assessments)
-    stmt = _case_filter(stmt, since=since, until=until, channel=channel, policy_id=policy_id, status=status)
+    stmt = _case_filter(
+        stmt, since=since, until=until, channel=channel, policy_id=policy_id, status=status, scope=scope
+    )
     stmt = stmt.order_by(Case.started_at.desc(), Case.id.desc()).limit(max(0, limit)).offset(max(0, offset))
     rows = session.execute(stmt).all()
     latest = _latest_statuses(session, [case.id for case, _, _ in rows])
@@ -122,6 +128,8 @@ def _latest_statuses(session: Session, case_ids: Sequence[int]) -> dict[int, dic
 
 def get_case(session: Session, case_id: int) -> Case | None:
     """The case with its turns, assessments (with results) and notes loaded, or None."""
+    if not 0 < case_id <= MAX_ID:
+        return None
     return session.scalars(
         sa.select(Case)
         .where(Case.id == case_id)
@@ -133,9 +141,10 @@ def get_case(session: Session, case_id: int) -> Case | None:
     ).first()
 
 
-def case_detail(session: Session, case_id: int) -> CaseDetail | None:
+def case_detail(session: Session, case_id: int, scope: Scope = EVERY_STATION) -> CaseDetail | None:
+    """The case, or None when there is none or `scope` may not see it."""
     case = get_case(session, case_id)
-    return CaseDetail.of(case) if case is not None else None
+    return CaseDetail.of(case) if case is not None and scope.allows(case) else None
 
 
 def iter_case_details(session: Session, **filters: Any) -> Iterable[CaseDetail]:
@@ -155,12 +164,13 @@ def iter_case_details(session: Session, **filters: Any) -> Iterable[CaseDetail]:
         session.expunge_all()
 
 
-def add_note(session: Session, case_id: int, author: str, text: str) -> StaffNote:
+def add_note(session: Session, case_id: int, author: str, text: str, scope: Scope = EVERY_STATION) -> StaffNote:
     """Add a staff note (masked like everything else) to a case; the caller commits."""
     text = text.strip()
     if not text:
         raise BadInput("a note needs some text")
-    if session.get(Case, case_id) is None:
+    case = session.get(Case, case_id) if 0 < case_id <= MAX_ID else None
+    if case is None or not scope.allows(case):
         raise CaseNotFound(f"no case with id {case_id}")
     note = StaffNote(case_id=case_id, author=author[:64], text=mask_text(text), created_at=utcnow())
     session.add(note)
@@ -189,6 +199,7 @@ def counts_per_measure_and_status(
     since: dt.date | dt.datetime | None = None,
     until: dt.date | dt.datetime | None = None,
     bucket: str = "day",
+    scope: Scope = EVERY_STATION,
 ) -> list[MeasureCount]:
     """Assessment results counted per time bucket (Shanghai day, ISO week from Monday, month), measure and status,
     sorted by bucket, measure, status."""
@@ -201,6 +212,8 @@ def counts_per_measure_and_status(
         .group_by(day, AssessmentResult.policy_id, AssessmentResult.status)
     )
     stmt = stmt.where(*time_window(Assessment.ts, since, until))
+    if not scope.every:
+        stmt = stmt.join(Case, Case.id == Assessment.case_id).where(*scope.conditions())
     totals: dict[tuple[dt.date, str, str], int] = defaultdict(int)
     for raw_day, policy_id, status, count in session.execute(stmt):
         d = parse_iso_date(raw_day)
@@ -208,38 +221,16 @@ def counts_per_measure_and_status(
     return [MeasureCount(b, p, s, n) for (b, p, s), n in sorted(totals.items())]
 
 
-def create_staff_user(session: Session, username: str, password: str) -> StaffUser:
-    """Create a staff login; the caller commits. Raises BadInput for a taken name or a short password."""
-    username = username.strip()
-    if not username or len(username) > 64:
-        raise BadInput("a username needs 1 to 64 characters")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise BadInput(f"a staff password needs at least {MIN_PASSWORD_LENGTH} characters")
-    if session.scalar(sa.select(StaffUser.id).where(StaffUser.username == username)) is not None:
-        raise BadInput(f"staff user {username!r} already exists")
-    user = StaffUser(username=username, password_hash=hash_password(password), created_at=utcnow())
-    session.add(user)
-    session.flush()
-    return user
-
-
-def set_staff_password(session: Session, username: str, password: str) -> StaffUser:
-    user = session.scalar(sa.select(StaffUser).where(StaffUser.username == username))
-    if user is None:
-        raise BadInput(f"no staff user {username!r}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise BadInput(f"a staff password needs at least {MIN_PASSWORD_LENGTH} characters")
-    user.password_hash = hash_password(password)
-    return user
-
-
-def verify_staff_password(session: Session, username: str, password: str) -> StaffUser | None:
-    """The active staff user if the password is right, else None (same time either way)."""
-    user = session.scalar(sa.select(StaffUser).where(StaffUser.username == username.strip()))
-    if user is None or not user.is_active:
-        burn_time(password)
-        return None
-    return user if verify_password(password, user.password_hash) else None
+def assign_station(session: Session, case_id: int, station: str | None) -> Case:
+    """Give a case to a station (a Telegram case the station took over), or back to admins only (None)."""
+    case = session.get(Case, case_id) if 0 < case_id <= MAX_ID else None
+    if case is None:
+        raise CaseNotFound(f"no case with id {case_id}")
+    station = (station or "").strip() or None
+    if station is not None and len(station) > 64:
+        raise BadInput("a station name has at most 64 characters")
+    case.station = station
+    return case
 
 
 def purge_older_than(session: Session, days: int, *, now: dt.datetime | None = None) -> int:

@@ -32,6 +32,7 @@ class CaseSummary:
     assessment_count: int
     # The latest assessment's statuses, policy_id -> status ({} when the case has none).
     latest_statuses: dict[str, str] = field(default_factory=dict)
+    station: str | None = None  # the employment station the case belongs to (caselog.access)
 
     @classmethod
     def of(cls, case: Case, turn_count: int, assessment_count: int, latest_statuses: dict[str, str]) -> CaseSummary:
@@ -45,6 +46,7 @@ class CaseSummary:
             turn_count=turn_count,
             assessment_count=assessment_count,
             latest_statuses=latest_statuses,
+            station=case.station,
         )
 
     def with_status(self, status: str) -> list[str]:
@@ -62,6 +64,7 @@ class CaseSummary:
             "turn_count": self.turn_count,
             "assessment_count": self.assessment_count,
             "latest_statuses": dict(self.latest_statuses),
+            "station": self.station,
         }
 
 

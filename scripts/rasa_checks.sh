@@ -70,7 +70,7 @@ echo "   model: $model"
 
 echo "== action server"
 port="$("$APP_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-"$APP_PYTHON" -m rasa_sdk --actions actions -p "$port" >"$tmp/actions.log" 2>&1 &
+"$APP_PYTHON" -m bot.action_server --actions actions -p "$port" >"$tmp/actions.log" 2>&1 &
 action_pid=$!
 for _ in $(seq 1 60); do
     if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then

@@ -21,6 +21,17 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staff passwords hashed in this process at a low scrypt cost (the real cost takes seconds per hash on a
+    shared CI machine); tests marked `real_password_cost`, and every server started as a subprocess, use
+    the real one."""
+    if request.node.get_closest_marker("real_password_cost") is None:
+        from caselog import passwords
+
+        monkeypatch.setattr(passwords, "CURRENT", passwords.ScryptCost(n=2**10, r=8, p=1))
+
+
 @pytest.fixture(scope="session")
 def real_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Action server, Rasa (trained model from models/), case-log drain and web app on free ports."""
@@ -43,6 +54,6 @@ def real_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     ) as stack:
         engine = make_engine(stack.database_url)
         with Session(engine) as s, s.begin():
-            create_staff_user(s, *E2E_STAFF)
+            create_staff_user(s, *E2E_STAFF, role="admin")
         engine.dispose()
         yield stack

@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from bot.identity import load_salt
 from bot.rasa_client import RasaClient
-from bot.web import casedata
-from bot.web.auth import CsrfFailed, NotLoggedIn, Staff, check_csrf, safe_next, session_of
+from bot.web.audit_routes import router as audit_router
+from bot.web.auth import CsrfFailed, NotAllowed, NotLoggedIn, Staff
 from bot.web.cases_routes import router as cases_router
 from bot.web.chat_api import router as chat_router
 from bot.web.conversation import today
 from bot.web.handoff_routes import router as handoff_router
 from bot.web.inbox_routes import router as inbox_router
+from bot.web.limits import MAX_BODY_BYTES, BodySizeLimit
+from bot.web.login import load_live_session, save_conversation
+from bot.web.login import router as login_router
 from bot.web.printout import router as print_router
 from bot.web.session import COOKIE_NAME, SessionData, SessionSigner
 from bot.web.settings import WebSettings
-from bot.web.state import DB, HERE, AppState, app_state
+from bot.web.state import HERE, AppState, app_state
 from bot.web.stats_routes import router as stats_router
 from caselog.db import make_engine, session_factory
 
@@ -55,6 +59,8 @@ def create_app(
     app.state.wjy = state
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(pages)
+    app.include_router(login_router)
+    app.include_router(audit_router)
     app.include_router(chat_router)
     app.include_router(cases_router)
     app.include_router(stats_router)
@@ -62,7 +68,8 @@ def create_app(
     app.include_router(inbox_router)
     app.include_router(handoff_router)
     add_session_middleware(app, state)
-    add_error_pages(app)
+    add_error_pages(app, state)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)  # outermost: before anything reads a body
     return app
 
 
@@ -81,19 +88,24 @@ def build_state(
 
 
 def add_session_middleware(app: FastAPI, state: AppState) -> None:
-    """The signed session cookie on every request, and the security headers on every response."""
+    """The session of every request (server-side once logged in: bot/web/login.py), and the security
+    headers on every response."""
     settings = state.settings
 
     @app.middleware("http")
     async def sessions(request: Request, call_next: Any) -> Response:
-        loaded = state.signer.loads(request.cookies.get(COOKIE_NAME))
+        cookie = request.cookies.get(COOKIE_NAME)
+        token = state.signer.session_token(cookie)
+        loaded = await run_in_threadpool(load_live_session, state, token) if token else state.signer.anonymous(cookie)
         request.state.session = loaded or SessionData(dirty=True)
         response: Response = await call_next(request)
         session: SessionData = request.state.session
+        if session.token and session.conv_changed:
+            await run_in_threadpool(save_conversation, state, session)
         if session.dirty:
             response.set_cookie(
                 COOKIE_NAME,
-                state.signer.dumps(session),
+                state.signer.sign(session.cookie_body()),
                 max_age=int(settings.session_hours * 3600),
                 httponly=True,
                 samesite="strict",
@@ -107,8 +119,8 @@ def add_session_middleware(app: FastAPI, state: AppState) -> None:
         return response
 
 
-def add_error_pages(app: FastAPI) -> None:
-    """Not logged in: the API says 401, a page redirects to the login. A failed CSRF check: 403."""
+def add_error_pages(app: FastAPI, state: AppState) -> None:
+    """Not logged in: the API says 401, a page redirects to the login. Not an admin, a failed CSRF check: 403."""
 
     @app.exception_handler(NotLoggedIn)
     async def not_logged_in(request: Request, exc: NotLoggedIn) -> Response:
@@ -116,6 +128,12 @@ def add_error_pages(app: FastAPI) -> None:
             return JSONResponse({"error": "staff login required"}, status_code=401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(NotAllowed)
+    async def not_allowed(request: Request, exc: NotAllowed) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "admins only"}, status_code=403)
+        return state.render(request, "notfound.html", status_code=403)
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
@@ -132,38 +150,3 @@ def healthz() -> PlainTextResponse:
 @pages.get("/", response_class=HTMLResponse)
 def widget(request: Request, user: Staff) -> Any:
     return app_state(request).render(request, "widget.html", today=today().isoformat())
-
-
-@pages.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/") -> Any:
-    return app_state(request).render(request, "login.html", next=safe_next(next))
-
-
-@pages.post("/login")
-def login(
-    request: Request,
-    session: DB,
-    username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",
-) -> Any:
-    check_csrf(request, csrf_token)
-    state = app_state(request)
-    client = request.client.host if request.client else "?"
-    if not state.login_limiter.allow(f"{client}:{username.lower()}"):
-        return state.render(
-            request, "login.html", status_code=429, next=safe_next(next), error="尝试次数过多，请一分钟后再试。"
-        )
-    if username and password and casedata.verify_staff(session, username.strip(), password):
-        session_of(request).login(username.strip())
-        log.info("staff login: %s", username.strip())
-        return RedirectResponse(safe_next(next), status_code=303)
-    return state.render(request, "login.html", status_code=401, next=safe_next(next), error="用户名或密码不正确。")
-
-
-@pages.post("/logout")
-def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Any:
-    check_csrf(request, csrf_token)
-    session_of(request).logout()
-    return RedirectResponse("/login", status_code=303)

@@ -1,4 +1,4 @@
-"""Request session loading, staff-only guards and CSRF checks."""
+"""Staff-only and admin-only guards, what a staff member may see (caselog.access), CSRF checks."""
 
 from __future__ import annotations
 
@@ -7,10 +7,15 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from bot.web.session import SessionData
+from caselog.access import Scope, scope_of
 
 
 class NotLoggedIn(Exception):
     """Raised by guards; the app answers 401 for /api/*, a redirect to /login for pages."""
+
+
+class NotAllowed(Exception):
+    """A staff member asked for what only admins may see; the app answers 403."""
 
 
 class CsrfFailed(Exception):
@@ -27,6 +32,21 @@ def staff_user(request: Request) -> str:
     if not user:
         raise NotLoggedIn()
     return user
+
+
+def admin_user(request: Request) -> str:
+    """Dependency: the logged-in user name, who must be an admin."""
+    user = staff_user(request)
+    if not session_of(request).is_admin:
+        raise NotAllowed()
+    return user
+
+
+def case_scope(request: Request) -> Scope:
+    """Dependency: the cases the logged-in staff member may see (admins: every station's)."""
+    staff_user(request)
+    session = session_of(request)
+    return scope_of(session.role or "staff", session.station)
 
 
 def check_csrf(request: Request, token: str | None) -> None:
@@ -47,3 +67,5 @@ def safe_next(target: str | None) -> str:
 
 
 Staff = Annotated[str, Depends(staff_user)]
+Admin = Annotated[str, Depends(admin_user)]
+Visible = Annotated[Scope, Depends(case_scope)]

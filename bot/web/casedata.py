@@ -11,8 +11,9 @@ from collections.abc import Collection
 
 from sqlalchemy.orm import Session
 
-from caselog import queries
-from caselog.records import CaseDetail, CaseSummary, MeasureCount
+from caselog import queries, staff
+from caselog.access import EVERY_STATION, Scope
+from caselog.records import CaseDetail, CaseSummary
 
 
 def search_cases(
@@ -25,9 +26,11 @@ def search_cases(
     status: str | None,
     limit: int,
     offset: int,
+    scope: Scope,
 ) -> list[CaseSummary]:
     return queries.list_cases(
         session,
+        scope=scope,
         since=since,
         until=until,
         channel=channel or None,
@@ -38,18 +41,18 @@ def search_cases(
     )
 
 
-def case_detail(session: Session, case_id: int) -> CaseDetail | None:
-    return queries.case_detail(session, case_id)
+def case_detail(session: Session, case_id: int, scope: Scope = EVERY_STATION) -> CaseDetail | None:
+    return queries.case_detail(session, case_id, scope)
 
 
-def add_note(session: Session, case_id: int, author: str, text: str) -> None:
-    queries.add_note(session, case_id, author, text)
+def add_note(session: Session, case_id: int, author: str, text: str, scope: Scope) -> None:
+    queries.add_note(session, case_id, author, text, scope)
     session.commit()
 
 
-def stats(session: Session, *, since: dt.date | None, until: dt.date | None, bucket: str) -> list[MeasureCount]:
-    return queries.counts_per_measure_and_status(session, since=since, until=until, bucket=bucket)
+def assign_station(session: Session, case_id: int, station: str | None) -> None:
+    queries.assign_station(session, case_id, station)
 
 
-def verify_staff(session: Session, username: str, password: str) -> bool:
-    return bool(queries.verify_staff_password(session, username, password))
+def stations(session: Session) -> list[str]:
+    return staff.stations(session)

@@ -22,12 +22,13 @@ from bot.web.state import AppState, app_state
 router = APIRouter(prefix="/api/chat")
 CHANNEL = "web"
 
-MAX_MESSAGE = 1000
+MAX_MESSAGE = 2000  # the same cap as the REST channel's (rasa_ext.guard) and Telegram's
+TOO_LONG_TEXT = f"这条消息太长了（超过{MAX_MESSAGE}字），请分几次、简短地描述情况。"
 TRACKER_DOWN = "暂时读不到这次咨询的记录（Rasa 接口不可用），对话可以继续。"
 
 
 class ChatIn(BaseModel):
-    message: str = Field(min_length=1, max_length=MAX_MESSAGE)
+    message: str = Field(min_length=1)  # longer than MAX_MESSAGE gets a friendly reply; the body cap is 64 KB
     # the title of the button or form control that produced `message` (kept as what the person said)
     shown: str | None = Field(default=None, max_length=200)
 
@@ -55,9 +56,13 @@ async def chat(body: ChatIn, request: Request, user: Staff) -> JSONResponse:
     text = body.message.strip()
     if not text:
         return _refused("请输入内容。", 400)
+    if len(text) > MAX_MESSAGE:
+        return _refused(TOO_LONG_TEXT, 400)
     sender = sender_of(request)
-    tapped = {"tapped": body.shown.strip()} if body.shown and body.shown.strip() else None
-    result = await exchange(state.rasa, sender, text, CHANNEL, metadata=tapped)
+    metadata = {"tapped": body.shown.strip()} if body.shown and body.shown.strip() else {}
+    if session_of(request).station:
+        metadata["station"] = session_of(request).station  # the case belongs to this station (caselog.access)
+    result = await exchange(state.rasa, sender, text, CHANNEL, metadata=metadata or None)
     if result.unavailable:
         return JSONResponse({"ok": False, "messages": [shown_json(m) for m in result.shown]}, 502)
     restored = await consultation(state, sender)

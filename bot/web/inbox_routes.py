@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from bot.web.auth import Staff
+from bot.web.auth import Staff, Visible
 from bot.web.channel_filter import channel_key, channel_options, channels_for
 from bot.web.state import DB, app_state
+from caselog.access import Scope
 from caselog.inbox import REASON_LABELS, Missed, missed_messages, nlu_yaml
 from rules.vocabulary import parse_iso_date, shanghai_today
 
@@ -25,7 +26,7 @@ def _date(value: str | None, default: dt.date) -> dt.date:
         return default
 
 
-def _query(request: Request, session: DB) -> tuple[dict[str, Any], list[Missed]]:
+def _query(request: Request, session: DB, scope: Scope) -> tuple[dict[str, Any], list[Missed]]:
     q = request.query_params
     today = shanghai_today()
     f = {
@@ -33,7 +34,9 @@ def _query(request: Request, session: DB) -> tuple[dict[str, Any], list[Missed]]
         "until": _date(q.get("until"), today),
         "channel": channel_key(q.get("channel")),
     }
-    found = missed_messages(session, since=f["since"], until=f["until"], channels=channels_for(f["channel"]))
+    found = missed_messages(
+        session, since=f["since"], until=f["until"], channels=channels_for(f["channel"]), scope=scope
+    )
     return f, found
 
 
@@ -44,8 +47,8 @@ def _query_string(f: dict[str, Any]) -> str:
 
 
 @router.get("/inbox", response_class=HTMLResponse)
-def inbox_page(request: Request, user: Staff, session: DB) -> Any:
-    f, found = _query(request, session)
+def inbox_page(request: Request, user: Staff, scope: Visible, session: DB) -> Any:
+    f, found = _query(request, session, scope)
     return app_state(request).render(
         request,
         "inbox.html",
@@ -58,14 +61,14 @@ def inbox_page(request: Request, user: Staff, session: DB) -> Any:
 
 
 @router.get("/api/inbox")
-def inbox_api(request: Request, user: Staff, session: DB) -> JSONResponse:
-    _, found = _query(request, session)
+def inbox_api(request: Request, user: Staff, scope: Visible, session: DB) -> JSONResponse:
+    _, found = _query(request, session, scope)
     return JSONResponse({"missed": [m.to_dict() for m in found]})
 
 
 @router.get("/inbox/nlu.yml")
-def inbox_export(request: Request, user: Staff, session: DB) -> Response:
-    f, found = _query(request, session)
+def inbox_export(request: Request, user: Staff, scope: Visible, session: DB) -> Response:
+    f, found = _query(request, session, scope)
     title = f"机器人没接住的说法（个案日志，已脱敏）：{f['since']} 至 {f['until']}，{len(found)} 种说法"
     name = f"missed-{f['since']}-{f['until']}.yml"
     return Response(

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from bot.web.auth import Staff
+from bot.web.auth import Staff, session_of
 from bot.web.chat_api import consultation, sender_of
 from bot.web.conversation import Consultation
 from bot.web.result_view import result_view
@@ -63,5 +63,5 @@ async def print_page(request: Request, user: Staff) -> Any:
         unavailable=restored is None,
         printed=chinese_date(shanghai_today()),
         opinion=OPINION,
-        station=None,  # the staff member's station, once staff have stations
+        station=session_of(request).station,  # the staff member's station (None for admins)
     )

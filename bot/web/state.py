@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
+from bot.web.login_throttle import LoginThrottle
 from bot.web.session import SessionSigner
 from bot.web.settings import WebSettings
 from bot.web.wording import describe_payload, fact_items
@@ -47,7 +48,7 @@ class AppState:
     signer: SessionSigner
     templates: Jinja2Templates = field(default_factory=load_templates)
     titles: dict[str, str] = field(default_factory=measure_titles)
-    login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(10, 60.0))
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     chat_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
 
     def rasa_api_token(self) -> str | None:
@@ -60,6 +61,7 @@ class AppState:
         session = request.state.session
         context.update(
             user=session.user,
+            is_admin=session.is_admin,
             csrf_token=session.csrf,
             statuses=self.statuses(),
             titles=self.titles,

@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from bot.web.auth import Staff
+from bot.web.auth import Staff, Visible
 from bot.web.channel_filter import channel_key, channel_options, channels_for
 from bot.web.state import DB, app_state
+from caselog.access import Scope
 from caselog.consultations import ConsultationStats, consultation_stats
 from rules.vocabulary import parse_iso_date, shanghai_today
 
@@ -26,7 +27,7 @@ def _date(value: str | None, default: dt.date | None) -> dt.date | None:
         return default
 
 
-def _query(request: Request, session: DB) -> tuple[dict[str, Any], ConsultationStats]:
+def _query(request: Request, session: DB, scope: Scope) -> tuple[dict[str, Any], ConsultationStats]:
     q = request.query_params
     today = shanghai_today()
     f = {
@@ -42,6 +43,7 @@ def _query(request: Request, session: DB) -> tuple[dict[str, Any], ConsultationS
         bucket=f["bucket"],
         channels=channels_for(f["channel"]),
         policy_ids=list(app_state(request).titles),
+        scope=scope,
     )
     return f, stats
 
@@ -66,8 +68,8 @@ def view(stats: ConsultationStats, titles: dict[str, str]) -> dict[str, Any]:
 
 
 @router.get("/stats", response_class=HTMLResponse)
-def stats_page(request: Request, user: Staff, session: DB) -> Any:
-    f, stats = _query(request, session)
+def stats_page(request: Request, user: Staff, scope: Visible, session: DB) -> Any:
+    f, stats = _query(request, session, scope)
     state = app_state(request)
     return state.render(
         request,
@@ -81,8 +83,8 @@ def stats_page(request: Request, user: Staff, session: DB) -> Any:
 
 
 @router.get("/api/stats")
-def stats_api(request: Request, user: Staff, session: DB) -> JSONResponse:
-    f, stats = _query(request, session)
+def stats_api(request: Request, user: Staff, scope: Visible, session: DB) -> JSONResponse:
+    f, stats = _query(request, session, scope)
     titles = app_state(request).titles
     data = stats.to_dict()
     for m in data["measures"]:

@@ -7,6 +7,7 @@ missing. Starts both servers on free ports and stops them afterwards.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 AS_OF = "2022-07-01"
+API_TOKEN = secrets.token_urlsafe(16)  # the HTTP API always needs one (rasa_ext.serve adds --auth-token)
 
 pytestmark = pytest.mark.rasa
 
@@ -73,17 +75,34 @@ def rasa_url() -> Iterator[str]:
         endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
         credentials = Path(tmp) / "credentials.yml"
         credentials.write_text("rest:\n")
-        env = {**os.environ, "ASSISTANT_AS_OF": AS_OF, "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+        env = {
+            **os.environ,
+            "ASSISTANT_AS_OF": AS_OF,
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "RASA_API_TOKEN": API_TOKEN,
+        }
         logs = Path(tmp)
         actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(action_port)],
+            [sys.executable, "-m", "bot.action_server", "--actions", "actions", "-p", str(action_port)],
             cwd=ROOT,
             env=env,
             stdout=(logs / "actions.log").open("wb"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        command = [str(RASA), "run", "--enable-api", "-m", str(model), "-i", "127.0.0.1", "-p", str(rasa_port)]
+        command = [
+            str(RASA.with_name("python")),
+            "-m",
+            "rasa_ext.serve",
+            "run",
+            "--enable-api",
+            "-m",
+            str(model),
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(rasa_port),
+        ]
         command += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
         server = subprocess.Popen(
             command,
@@ -95,7 +114,7 @@ def rasa_url() -> Iterator[str]:
         )
         try:
             _wait(f"http://127.0.0.1:{action_port}/health", actions, 60)
-            _wait(f"http://127.0.0.1:{rasa_port}/status", server, 240)
+            _wait(f"http://127.0.0.1:{rasa_port}/status?token={API_TOKEN}", server, 240)
             yield f"http://127.0.0.1:{rasa_port}"
         finally:
             _stop(server)
@@ -109,7 +128,7 @@ def say(url: str, sender: str, text: str) -> list[dict[str, Any]]:
 
 
 def slots(url: str, sender: str) -> dict[str, Any]:
-    tracker = httpx.get(f"{url}/conversations/{sender}/tracker", timeout=30).json()
+    tracker = httpx.get(f"{url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=30).json()
     return dict(tracker["slots"])
 
 

@@ -35,7 +35,7 @@ def engine(db_url: str) -> Iterator[sa.Engine]:
     eng = make_engine(db_url)
     upgrade(eng)
     with Session(eng) as s, s.begin():
-        create_staff_user(s, *STAFF)
+        create_staff_user(s, *STAFF, role="admin")
     yield eng
     eng.dispose()
 

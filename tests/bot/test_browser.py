@@ -52,9 +52,9 @@ def web_stack(tmp_path_factory: pytest.TempPathFactory, rasa: FakeRasa) -> Itera
     ) as stack:
         engine = make_engine(stack.database_url)
         with Session(engine) as s, s.begin():
-            create_staff_user(s, *STAFF)
+            create_staff_user(s, *STAFF, role="admin")
             for n in range(STAFF_POOL):  # one login per test: the login throttle counts per user
-                create_staff_user(s, f"{STAFF[0]}.{n}", STAFF[1])
+                create_staff_user(s, f"{STAFF[0]}.{n}", STAFF[1], role="admin")
         yield stack, engine
         engine.dispose()
 

@@ -57,7 +57,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Fak
             engine = make_engine(s.database_url)
             with Session(engine) as db, db.begin():
                 for size in SIZES:
-                    create_staff_user(db, f"{STAFF[0]}.{size}", STAFF[1])
+                    create_staff_user(db, f"{STAFF[0]}.{size}", STAFF[1], role="admin")
             engine.dispose()
             tg.wait_for("getUpdates", 1, timeout=30)  # the Telegram bot is polling
             yield s, tg, rasa

@@ -31,7 +31,7 @@ def test_stack_starts_web_and_drain_and_stops_every_group(tmp_path: Path, fake_r
         assert "工作人员登录" in login
         pgids = [c.pid for c in stack.children]
         assert all(p is not None and group_alive(p) for p in pgids)
-        assert "Telegram" in stack.banner() and "bot.web.staff add" in stack.banner()
+        assert "Telegram" in stack.banner() and "caselog staff add" in stack.banner()
     assert not any(group_alive(p) for p in pgids if p is not None)
     assert not http_ok(f"http://127.0.0.1:{ports.web}/healthz")
 
@@ -72,7 +72,7 @@ def test_launcher_command_stops_cleanly_on_sigterm(tmp_path: Path, fake_rasa: Fa
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 0, out
     assert f"http://127.0.0.1:{ports.web}/" in out
-    assert "bot.web.staff add" in out and "已全部停止" in out
+    assert "caselog staff add" in out and "已全部停止" in out
     assert not http_ok(f"http://127.0.0.1:{ports.web}/healthz")
     # no orphans: nothing in the launcher's session survives
     assert not group_alive(proc.pid)

@@ -191,7 +191,8 @@ def test_chat_needs_csrf_header(staff_client: TestClient, fake_rasa: FakeRasa) -
 
 def test_chat_rejects_bad_input_without_traceback(staff_client: TestClient) -> None:
     assert staff_client.post("/api/chat", json={"message": ""}).status_code == 422
-    assert staff_client.post("/api/chat", json={"message": "字" * 1001}).status_code == 422
+    too_long = staff_client.post("/api/chat", json={"message": "字" * 2001})
+    assert too_long.status_code == 400 and "太长" in too_long.json()["messages"][0]["text"]
 
 
 def test_chat_reports_rasa_down_in_chinese(staff_client: TestClient, fake_rasa: FakeRasa) -> None:
@@ -372,9 +373,9 @@ def test_security_headers_and_no_external_assets(staff_client: TestClient) -> No
 
 
 def test_staff_cli_creates_a_login(client: TestClient, db_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": db_url, "STAFF_PASSWORD": "another-pass-99"}
+    env = {**os.environ, "DATABASE_URL": db_url, "CASELOG_STAFF_PASSWORD": "another-pass-99"}
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.web.staff", "add", "li.si"],
+        [sys.executable, "-m", "caselog", "staff", "add", "li.si", "--station", "潍坊新村街道"],
         cwd=REPO,
         env=env,
         capture_output=True,

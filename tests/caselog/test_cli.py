@@ -100,7 +100,7 @@ def test_list_and_show(filled: Cli) -> None:
     assert json.loads(filled("list", "--format", "json", "--since", "2022-07-02").stdout) == []
     shown = filled("show", str(rows[0]["id"]))
     assert shown.returncode == 0
-    assert "身份证**************1234，手机*******5678" in shown.stdout
+    assert "身份证〔身份证号〕，手机〔手机号〕" in shown.stdout
     assert "unemployed_hiring_subsidy: eligible" in shown.stdout
     one_line_error(filled("show", "999"), 4, "999")
 
@@ -111,7 +111,7 @@ def test_export_jsonl_and_csv_hold_only_masked_text(filled: Cli, tmp_path: Path)
     assert RAW_ID not in proc.stdout and RAW_PHONE not in proc.stdout
     cases = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [c["channel"] for c in cases] == ["telegram", "web"]
-    assert cases[0]["turns"][0]["text"] == "身份证**************1234，手机*******5678"
+    assert cases[0]["turns"][0]["text"] == "身份证〔身份证号〕，手机〔手机号〕"
     assert cases[0]["assessments"][0]["facts"]["unemployed_months"] == 6
     out = tmp_path / "turns.csv"
     proc = filled("export", "--format", "csv", "--channel", "web", "--output", str(out))
@@ -161,12 +161,13 @@ def test_purge_dry_run_then_for_real(filled: Cli) -> None:
 
 
 def test_staff_add_takes_the_password_from_env_or_stdin_never_argv(filled: Cli) -> None:
-    proc = filled("staff", "add", "anna", env={"CASELOG_STAFF_PASSWORD": "correct horse"})
+    proc = filled("staff", "add", "anna", "--admin", env={"CASELOG_STAFF_PASSWORD": "correct horse"})
     assert proc.returncode == 0, proc.stderr
-    proc = filled("staff", "add", "bob", stdin="battery staple\n")
+    proc = filled("staff", "add", "bob", "--station", "一站", stdin="battery staple\n")
     assert proc.returncode == 0, proc.stderr
-    one_line_error(filled("staff", "add", "anna", env={"CASELOG_STAFF_PASSWORD": "whatever1"}), 2, "anna")
-    one_line_error(filled("staff", "add", "carl", env={"CASELOG_STAFF_PASSWORD": "short"}), 2, "at least")
+    taken = filled("staff", "add", "anna", "--admin", env={"CASELOG_STAFF_PASSWORD": "whatever1"})
+    one_line_error(taken, 2, "anna")
+    one_line_error(filled("staff", "add", "carl", "--admin", env={"CASELOG_STAFF_PASSWORD": "short"}), 2, "at least")
     engine = make_engine(filled.env["DATABASE_URL"])
     with Session(engine) as s:
         assert queries.verify_staff_password(s, "anna", "correct horse") is not None

@@ -40,6 +40,7 @@ def rasa_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
         "CASELOG_SALT": "rasa-test-salt",
         "RASA_TRACKER_DB": str(spool_dir.parent / "tracker.db"),
         "ACTION_ENDPOINT_URL": "http://127.0.0.1:1/webhook",
+        "ACTION_SERVER_TOKEN": "rasa-test-action-secret",
     }
     proc = subprocess.run(
         [str(RASA_PYTHON), str(Path(__file__).with_name("rasa_check.py")), str(_free_port())],
@@ -59,8 +60,8 @@ def test_rest_channel_keeps_its_url_and_masks_before_rasa_sees_the_text(rasa_run
     assert result["name"] == "rest"
     assert result["status"] == 200
     first, second = result["seen"]
-    assert first["text"] == "我的身份证是**************123X，电话*******5678，2022年失业3个月"
-    assert first["metadata"] == {"channel": "telegram", "note": "卡号************7890"}
+    assert first["text"] == "我的身份证是〔身份证号〕，电话〔手机号〕，2022年失业3个月"
+    assert first["metadata"] == {"channel": "telegram", "note": "卡号〔银行卡号〕"}
     assert first["input_channel"] == "rest"
     assert second == {"text": "你好", "metadata": None, "input_channel": "rest"}
     assert "31010119900101123X" not in json.dumps(result, ensure_ascii=False)
@@ -79,7 +80,7 @@ def test_broker_from_endpoints_yml_spools_masked_events_that_drain_into_a_case(
         (case,) = s.scalars(sa.select(Case)).all()
         assert case.channel == "telegram"
         assert s.scalars(sa.select(Turn.text).order_by(Turn.seq)).all() == [
-            "身份证**************1234 手机*******5678",
+            "身份证〔身份证号〕 手机〔手机号〕",
             "评估结果",
         ]
         (assessment,) = s.scalars(sa.select(Assessment)).all()

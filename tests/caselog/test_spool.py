@@ -102,7 +102,7 @@ def test_events_are_masked_and_sender_ids_hashed_with_the_salt(spool: Spool, mon
     assert "sender_id" not in data
     assert data["sender_hash"] == hash_sender("13812345678", b"salt-one")
     assert data["sender_hash"] != hash_sender("13812345678", b"salt-two")
-    assert data["text"] == "手机*******5678，身份证**************1234"
+    assert data["text"] == "手机〔手机号〕，身份证〔身份证号〕"
 
 
 def test_spool_identity_is_stable(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_a_consultation_becomes_a_case_with_masked_turns_and_an_assessment(engin
             ("user", "inform"),
             ("bot", None),
         ]
-        assert full.turns[0].text == "你好，我的身份证**************1234，手机*******5678"
+        assert full.turns[0].text == "你好，我的身份证〔身份证号〕，手机〔手机号〕"
         assert full.turns[0].confidence == pytest.approx(0.93)
         assert full.turns[0].input_channel == "rest"
         (a,) = full.assessments
@@ -150,7 +150,7 @@ def test_notes_are_masked_and_need_an_existing_case(engine: sa.Engine, spool: Sp
     with Session(engine) as s:
         case = queries.get_case(s, case_id)
         assert case is not None
-        assert [(n.author, n.text) for n in case.notes] == [("anna", "已电话联系 *******5678")]
+        assert [(n.author, n.text) for n in case.notes] == [("anna", "已电话联系 〔手机号〕")]
         assert queries.get_case(s, 99999) is None
 
 
@@ -175,12 +175,12 @@ def test_counts_per_measure_and_status(engine: sa.Engine, spool: Spool) -> None:
 
 def test_staff_users(engine: sa.Engine) -> None:
     with Session(engine) as s, s.begin():
-        user = queries.create_staff_user(s, "anna", "correct horse")
+        user = queries.create_staff_user(s, "anna", "correct horse", role="admin")
         assert user.password_hash.startswith("scrypt$") and "correct horse" not in user.password_hash
         with pytest.raises(BadInput):
-            queries.create_staff_user(s, "anna", "another one")
+            queries.create_staff_user(s, "anna", "another one", role="admin")
         with pytest.raises(BadInput):
-            queries.create_staff_user(s, "bob", "short")
+            queries.create_staff_user(s, "bob", "short", station="一站")
     with Session(engine) as s:
         assert queries.verify_staff_password(s, "anna", "correct horse") is not None
         assert queries.verify_staff_password(s, "anna", "wrong horse") is None

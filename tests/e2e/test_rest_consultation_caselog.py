@@ -49,7 +49,12 @@ def test_consultation_with_id_and_phone_is_logged_masked(real_stack: Stack) -> N
     _say(stack, "不知道")
 
     # What Rasa itself keeps (tracker store) is masked already: masking happens at the channel.
-    tracker = httpx.get(f"{stack.rasa_url}/conversations/{SENDER}/tracker", timeout=30, trust_env=False).json()
+    tracker = httpx.get(
+        f"{stack.rasa_url}/conversations/{SENDER}/tracker",
+        params={"token": stack.api_token},
+        timeout=30,
+        trust_env=False,
+    ).json()
     raw_tracker = json.dumps(tracker, ensure_ascii=False)
     assert ID_NUMBER not in raw_tracker and PHONE not in raw_tracker
     assert tracker["slots"].get("unemployed_months") == 3
@@ -65,5 +70,7 @@ def test_consultation_with_id_and_phone_is_logged_masked(real_stack: Stack) -> N
     dump = json.dumps(cases, ensure_ascii=False)
     assert "失业三个月" in dump, f"consultation never reached the case log: {dump[:2000]}"
     assert ID_NUMBER not in dump and PHONE not in dump
-    assert ID_NUMBER[-4:] in dump and PHONE[-4:] in dump, "masking keeps the last 4 digits"
+    assert "〔身份证号〕" in dump and "〔手机号〕" in dump, "masked spans are placeholders without digits"
+    said = json.dumps([t.get("text") for c in cases for t in c["turns"] if t["speaker"] == "user"], ensure_ascii=False)
+    assert ID_NUMBER[-4:] not in said and PHONE[-4:] not in said
     assert SENDER not in dump, "the channel's user id is stored only as a salted hash"

@@ -91,7 +91,12 @@ async def test_a_person_reaches_an_assessment_by_pressing_buttons(real_stack: St
     assert len(tg.calls_of("answerCallbackQuery")) == pressed
 
     sender = sender_id("telegram", USER, SALT)
-    tracker = httpx.get(f"{real_stack.rasa_url}/conversations/{sender}/tracker", timeout=30, trust_env=False).json()
+    tracker = httpx.get(
+        f"{real_stack.rasa_url}/conversations/{sender}/tracker",
+        params={"token": real_stack.api_token},
+        timeout=30,
+        trust_env=False,
+    ).json()
     assert tracker["slots"]["employment_status"] == "unemployed"
     assert tracker["slots"]["unemployed_months"] == 6
     assert str(USER) not in sender

@@ -96,6 +96,7 @@ def layout_env(database_url: str, redis: tuple[str, int], redis_db: int = 2) -> 
         ASSISTANT_AS_OF=AS_OF,
         CASELOG_SALT=f"scale-salt-{uuid.uuid4().hex}",
         WEB_SECRET_KEY="scale-test-secret-key",
+        RASA_API_TOKEN=TOKEN,
     )
     return env
 
@@ -103,9 +104,7 @@ def layout_env(database_url: str, redis: tuple[str, int], redis_db: int = 2) -> 
 @contextmanager
 def running_layout(workdir: Path, env: dict[str, str], components: tuple[str, ...]) -> Iterator[ScaledStack]:
     """Two Rasa servers and two action servers behind HAProxy, supervised (quick restarts for the tests)."""
-    stack = ScaledStack(
-        2, ScaledPorts.free(2), workdir, env=env, components=components, api_token=TOKEN, train=False, out=sys.stderr
-    )
+    stack = ScaledStack(2, ScaledPorts.free(2), workdir, env=env, components=components, train=False, out=sys.stderr)
     with stack:
         stack.supervise(RestartPolicy(first_delay=0.5, max_failures=5))
         yield stack
