@@ -26,8 +26,8 @@ from caselog import drain
 from caselog.db import make_engine
 from caselog.models import Case
 from caselog.privacy import mask_text
-from caselog.queries import create_staff_user
 from caselog.spool import Spool, hash_sender
+from caselog.staff import create_staff_user
 from tests.bot.standins import FakeTelegram
 from tests.scale.conftest import (
     PERSONAS,
@@ -175,7 +175,7 @@ def test_two_messages_of_one_conversation_at_once_on_two_servers_run_one_after_t
 def test_the_web_app_and_telegram_talk_through_the_load_balancer(layout: ScaledStack, telegram: FakeTelegram) -> None:
     engine = make_engine(layout.database_url)
     with Session(engine) as s, s.begin():
-        create_staff_user(s, *STAFF)
+        create_staff_user(s, *STAFF, role="admin")
     engine.dispose()
     with httpx.Client(base_url=layout.web_url, trust_env=False, timeout=120) as web:
         page = web.get("/login").text
