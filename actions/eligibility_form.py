@@ -1,12 +1,14 @@
-"""validate_eligibility_form: facts from each message, typed and checked; the next question from the rules.
+"""validate_eligibility_form: each message's facts read and checked, then the next question from the rules.
 
-The form asks only what `rules.next_questions` says still changes an outcome, and stops (requested_slot
-None) as soon as nothing does. The date is read once per run, at this action's boundary.
+The form asks only what `rules.plan_questions` says still changes an outcome — for a job seeker or an
+employer, over every measure or only those a question was about (a focused check) — and stops
+(requested_slot None) as soon as nothing does. It asks the question itself, with `custom.asks` (and
+`custom.select` for a multi-select), so domain.yml holds no question texts. The evaluation date is read
+once per run (actions/clock.py) and passed on.
 """
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -18,24 +20,81 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import clock
-from actions.extraction import FACT_INTENTS, Extraction, extract, intent_of
-from actions.slots import FORM, REQUESTED_SLOT, SKIPPED, skipped_facts
-from actions.validation import check, known_facts
-from rules import FACTS, next_questions
+from actions.explain_policy import explain_measures, policies_asked
+from actions.question_messages import question_message
+from actions.slots import (
+    AS_OF,
+    ASKED,
+    AUDIENCE,
+    FOCUS,
+    FORM,
+    POLICY,
+    REQUESTED_SLOT,
+    SKIPPED,
+    asked_facts,
+    audience_of,
+    focus_of,
+    known_facts,
+    skipped_facts,
+)
+from actions.turn import Turn, describe, read_message
+from rules import FACTS
+from rules.questions import Question, plan_questions
+from rules.vocabulary import chinese_date
 
-NOT_UNDERSTOOD = "抱歉，我没听明白您的回答。可以直接回答这个问题，不清楚就说“不知道”。"
+NOT_UNDERSTOOD = "抱歉，我没听明白您的回答。可以直接回答这个问题，也可以点下面的选项；不清楚就说“不知道”。"
+# intents whose message is an answer or a statement (a digression's message is not: it was answered already)
+FACT_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "check_my_eligibility", "nlu_fallback"})
+# a message with one of these, right after the question, is a digression: the form lets the rules answer it
+# (dialogue/rules.yml, "inside the form"), then comes back and asks its question again
+DIGRESSIONS = frozenset(
+    {
+        "ask_policy",
+        "ask_procedure",
+        "why",
+        "help",
+        "bot_challenge",
+        "out_of_scope",
+        "human_handoff",
+        "greet",
+        "thanks",
+        "show_result",
+        "goodbye",
+        "restart",
+    }
+)
 
-_AS_OF: contextvars.ContextVar[dt.date] = contextvars.ContextVar("as_of")
 
-Validator = Callable[["ValidateEligibilityForm", Any, CollectingDispatcher, Tracker, DomainDict], dict[str, Any]]
+def answered_since_user(tracker: Tracker) -> bool:
+    """Whether another action ran after the latest user message (the form comes back after a digression)."""
+    after: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "action":
+            after.append(str(event.get("name")))
+    return any(name not in (FORM, "action_listen") for name in after)
 
 
-def _describe(name: str, value: Any) -> str:
-    return f"{FACTS[name].label}：{FACTS[name].describe_value(value)}"
+def acknowledge(turn: Turn, asked: list[str], dispatcher: CollectingDispatcher) -> None:
+    """Say what changed when it is not just the answer to the question asked: corrections, facts told on the way."""
+    if turn.as_of is not None:
+        dispatcher.utter_message(text=f"好的，按{chinese_date(turn.as_of)}评估。")
+    for complaint in turn.complaints:
+        dispatcher.utter_message(text=complaint)
+    if turn.corrected:
+        corrected = "；".join(describe(n, turn.updates[n]) for n in turn.corrected)
+        dispatcher.utter_message(text=f"好的，已更正：{corrected}。")
+    volunteered = [n for n in turn.updates if n not in turn.corrected and n not in asked]
+    if not turn.from_payload and volunteered:
+        dispatcher.utter_message(text="记下了：" + "；".join(describe(n, turn.updates[n]) for n in volunteered) + "。")
+    for name, note in turn.notes.items():
+        if name in turn.updates:
+            dispatcher.utter_message(text=f"{FACTS[name].label}{note}。")
 
 
 class ValidateEligibilityForm(FormValidationAction):
-    """Fills the fact slots of `eligibility_form`; `validate_<fact>` exists for every fact (docs/interfaces.md s. 1)."""
+    """Fills the fact slots of `eligibility_form` from each message and asks the next question."""
 
     def __init__(self, today: Callable[[], dt.date] = clock.today) -> None:
         self.today = today
@@ -43,10 +102,10 @@ class ValidateEligibilityForm(FormValidationAction):
     def name(self) -> str:
         return f"validate_{FORM}"
 
-    def as_of(self) -> dt.date:
-        """The date of the current run (read once in `run`); outside a run, today."""
-        value = _AS_OF.get(None)
-        return value if value is not None else self.today()
+    def plan(self, tracker: Tracker, facts: dict[str, Any], skipped: list[str], as_of: dt.date) -> list[Question]:
+        return plan_questions(
+            facts, as_of, audience=audience_of(tracker.slots), focus=focus_of(tracker.slots), skip=skipped
+        )
 
     async def required_slots(
         self,
@@ -55,12 +114,10 @@ class ValidateEligibilityForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """The facts still worth asking, most decisive first ([] = the form is done)."""
-        return self.questions(known_facts(tracker.slots), skipped_facts(tracker.slots))
-
-    def questions(self, facts: dict[str, Any], skipped: list[str]) -> list[str]:
-        """rules.next_questions on this run's date: absent facts that still change an outcome."""
-        return next_questions(facts, self.as_of(), skip=skipped)
+        """The questions still worth asking, most decisive first ([] = the form is done)."""
+        as_of = clock.evaluation_date(tracker.slots, self.today, tracker.latest_message)
+        plan = self.plan(tracker, known_facts(tracker.slots), skipped_facts(tracker.slots), as_of)
+        return [q.key for q in plan]
 
     async def run(
         self,
@@ -68,127 +125,50 @@ class ValidateEligibilityForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        token = _AS_OF.set(self.today())
-        try:
-            return await self._run(dispatcher, tracker, domain)
-        finally:
-            _AS_OF.reset(token)
-
-    async def _run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[EventType]:
         slots = tracker.slots
-        requested = slots.get(REQUESTED_SLOT)
-        message = tracker.latest_message or {}
+        as_of = clock.evaluation_date(slots, self.today, tracker.latest_message)
         known = known_facts(slots)
-        extraction = extract(message, requested if isinstance(requested, str) else None, known)
+        asked = asked_facts(slots)
         skipped = skipped_facts(slots)
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        pending = slots.get(REQUESTED_SLOT)
+        if intent in DIGRESSIONS and pending and not answered_since_user(tracker):
+            # nothing but the requested slot: Rasa rejects the form's turn and the digression rule runs
+            return [SlotSet(REQUESTED_SLOT, pending)]
+        turn = read_message(message, asked=asked, known=known, as_of=as_of, intent=intent, audience=audience_of(slots))
         messages_before = len(dispatcher.messages)
+        acknowledge(turn, asked, dispatcher)
 
-        updates = self._apply(extraction, known, dispatcher, tracker, domain)
-        new_skipped = [n for n in skipped if n not in updates]
-        for name in extraction.unknown:
-            if name not in known and name not in updates and name not in new_skipped:
-                new_skipped.append(name)
-
-        events: list[EventType] = [SlotSet(name, value) for name, value in updates.items()]
-        self._acknowledge(updates, known, extraction, requested, dispatcher)
-        intent = intent_of(message)
+        events: list[EventType] = [SlotSet(name, value) for name, value in turn.updates.items()]
+        if turn.as_of is not None:
+            as_of = turn.as_of
+        if as_of.isoformat() != slots.get(AS_OF) and (turn.as_of or clock.requested_date(message)):
+            events.append(SlotSet(AS_OF, as_of.isoformat()))  # the consultation keeps the date it was given
+        audience = turn.audience or audience_of(slots)
+        if turn.audience and turn.audience != slots.get(AUDIENCE):
+            events.append(SlotSet(AUDIENCE, turn.audience))
+        new_skipped = [n for n in skipped if n not in turn.updates] + [n for n in turn.unknown if n not in skipped]
         if new_skipped != skipped:
             events.append(SlotSet(SKIPPED, new_skipped))
-        elif not updates and intent in FACT_INTENTS and requested:
-            # Nothing new (an answer we could not read, or facts we already had): keep the form (no
-            # rejection) and ask the pending question again; say so only when nothing was understood.
-            silent = intent == "check_my_eligibility" or not extraction.empty
-            if len(dispatcher.messages) == messages_before and not silent:
-                dispatcher.utter_message(text=NOT_UNDERSTOOD)
-            events.append(SlotSet(SKIPPED, skipped))
 
-        facts = {**known, **updates}
-        questions = self.questions(facts, new_skipped)
-        events.append(SlotSet(REQUESTED_SLOT, self._next(questions, requested)))
-        return events
-
-    @staticmethod
-    def _next(questions: list[str], pending: Any) -> str | None:
-        """The pending question while it still matters and is unanswered; else the most decisive one."""
-        if isinstance(pending, str) and pending in questions:
-            return pending
-        return questions[0] if questions else None
-
-    def _apply(
-        self,
-        extraction: Extraction,
-        known: dict[str, Any],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        """Validate every candidate through its validate_<fact>; return the facts whose value changes."""
-        updates: dict[str, Any] = {}
-        for name, raw in extraction.facts.items():
-            validator = getattr(self, f"validate_{name}")
-            value = validator(raw, dispatcher, tracker, domain).get(name)
-            if value is None:
-                continue
-            if name == "hardship_groups" and extraction.from_entities and value:
-                value = sorted(set(known.get(name) or []) | set(value), key=FACTS[name].choices.index)
-            if known.get(name) != value:
-                updates[name] = value
-        if extraction.groups_denied and known.get("hardship_groups"):
-            current = updates.get("hardship_groups", known["hardship_groups"])
-            remaining = [g for g in current if g not in extraction.groups_denied]
-            if remaining != known["hardship_groups"]:
-                updates["hardship_groups"] = remaining
-        for name, value in extraction.implied.items():
-            if name not in known and name not in updates:
-                updates[name] = value
-        return updates
-
-    @staticmethod
-    def _acknowledge(
-        updates: dict[str, Any],
-        known: dict[str, Any],
-        extraction: Extraction,
-        requested: Any,
-        dispatcher: CollectingDispatcher,
-    ) -> None:
-        corrected = [n for n in updates if n in known]
-        # several facts at once, or one fact that is not the answer to the pending question
-        volunteered = len(updates) >= 2 or (len(updates) == 1 and requested not in updates)
-        if corrected:
-            dispatcher.utter_message(
-                text="好的，已更正：" + "；".join(_describe(n, updates[n]) for n in corrected) + "。"
-            )
-        elif volunteered and extraction.from_entities:
-            dispatcher.utter_message(text="记下了：" + "；".join(_describe(n, v) for n, v in updates.items()) + "。")
-
-    def _validate(self, name: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        checked = check(name, value, self.as_of())
-        if checked.complaint:
-            dispatcher.utter_message(text=checked.complaint)
-        elif checked.note:
-            dispatcher.utter_message(text=f"{FACTS[name].label}{checked.note}。")
-        return {name: checked.value}
-
-
-def _validator(name: str) -> Validator:
-    def validate(
-        self: ValidateEligibilityForm,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        return self._validate(name, slot_value, dispatcher)
-
-    validate.__name__ = f"validate_{name}"
-    validate.__doc__ = f"{FACTS[name].label} → contract type {FACTS[name].type} (None if it cannot be read)."
-    return validate
-
-
-for _fact in FACTS:
-    setattr(ValidateEligibilityForm, f"validate_{_fact}", _validator(_fact))
+        focus = focus_of(slots)
+        if focus and intent == "check_my_eligibility":  # 看看我能申请什么 after a focused check: the full one
+            focus = []
+            events.append(SlotSet(FOCUS, None))
+        needs = [p for p in policies_asked(message, {}) if intent == "inform" and not turn.from_payload]
+        if needs and not pending and not focus:
+            # the conversation starts with a need stated (我是外卖小哥，想考个证): its measures first
+            explain_measures(needs, as_of, dispatcher)
+            focus = [p.id for p in needs]
+            events += [SlotSet(FOCUS, focus), SlotSet(POLICY, needs[0].id)]
+        facts = {**known, **turn.updates}
+        plan = plan_questions(facts, as_of, audience=audience, focus=focus, skip=new_skipped)
+        if not plan:
+            return [*events, SlotSet(REQUESTED_SLOT, None), SlotSet(ASKED, None)]
+        question = plan[0]
+        quiet = len(dispatcher.messages) > messages_before
+        if question.key == pending and turn.empty and intent in FACT_INTENTS and not turn.is_question and not quiet:
+            dispatcher.utter_message(text=NOT_UNDERSTOOD)
+        dispatcher.utter_message(**question_message(question))
+        return [*events, SlotSet(REQUESTED_SLOT, question.key), SlotSet(ASKED, list(question.facts))]

@@ -1,9 +1,17 @@
-"""action_explain_policy: one measure in plain words — title, article, the opinion's own words, what to do."""
+"""action_explain_policy: the measure(s) a question is about, in plain words; then a focused check of them.
+
+One measure: its title and article, who it is for (its conditions), the opinion's words, what to do and
+where, and — on what the person has told — where they stand. Several (a family question such as
+招高校毕业生单位有什么补贴): one line each. The reply carries `custom.explained` (the ids explained). Facts
+the question states (我跑外卖的，摔了有没有保障) are recorded; the focused check that follows (the form,
+dialogue/rules.yml) asks only what those measures still need. A question whose measure cannot be told
+offers 2–4 candidates as buttons.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,45 +20,67 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import clock
-from actions.slots import POLICY
-from actions.validation import known_facts
+from actions.slots import AUDIENCE, CHECK_FOLLOWS, FOCUS, FORM, POLICY, audience_of, known_facts
+from actions.turn import describe, read_message
 from rules import Policy, conditions, default_policies
-from rules.engine import status_of
-from rules.vocabulary import chinese_date, status_label
+from rules.vocabulary import chinese_date
 
 EXAMPLES = "公益性岗位、失业保险金、就业见习、就业困难人员补贴、创业扶持"
+ASK_WHICH = f"您想了解哪一项措施？可以直接说名称，比如：{EXAMPLES}。"
+CHECK_FOCUS = "我再问您一两个问题，看看这{n}对您是否适用。"
+EMPLOYER_NOTE = "（用人单位享受）"
 
 
-def policy_id_from(message: Mapping[str, Any], slots: Mapping[str, Any]) -> str | None:
+def entity_values(message: Mapping[str, Any], name: str) -> list[str]:
+    out: list[str] = []
     for entity in message.get("entities") or []:
-        if isinstance(entity, Mapping) and entity.get("entity") == POLICY and entity.get("value"):
-            return str(entity["value"])
-    value = slots.get(POLICY)
-    return str(value) if value else None
+        if isinstance(entity, Mapping) and entity.get("entity") == name and entity.get("value"):
+            value = str(entity["value"])
+            if value not in out:
+                out.append(value)
+    return out
 
 
-def explain(policy: Policy, facts: Mapping[str, Any], as_of: dt.date) -> str:
-    def params(name: str) -> Any:
-        return policy.parameters[name].at(as_of)
+def policies_asked(message: Mapping[str, Any], slots: Mapping[str, Any]) -> list[Policy]:
+    """The measures the message is about: its `policy` entities, else the measure explained last."""
+    catalogue = default_policies()
+    ids = entity_values(message, POLICY) or ([str(slots[POLICY])] if slots.get(POLICY) else [])
+    return [p for p in (catalogue.get(i) for i in ids) if p is not None]
 
-    lines = [f"【{policy.title}】《意见》{policy.article}"]
+
+def explain(policy: Policy, as_of: dt.date) -> str:
+    """The measure itself; where this person stands follows as the focused check's result."""
+    lookup = policy.lookup(as_of)
+    lines = [f"【{policy.title}】《意见》{policy.article}{EMPLOYER_NOTE if policy.kind == 'employer' else ''}"]
     if policy.eligible_when is None:
         lines.append("适用对象：原文未对个人设定条件。")
     else:
         lines.append("适用条件：")
-        lines.extend(conditions.describe(policy.eligible_when, params))
+        lines.extend(conditions.describe(policy.eligible_when, lookup))
     if policy.effective_until is not None:
-        lines.append(f"有效期：至{chinese_date(policy.effective_until)}（原文：“{policy.until_quote}”）。")
-    lines.append("原文：" + "".join(f"“{q}”" for q in policy.quotes))
+        until_quote = policy.shown_until_quote or policy.until_quote
+        lines.append(f"有效期：至{chinese_date(policy.effective_until)}（原文：“{until_quote}”）。")
+    lines.append("原文：" + "".join(f"“{q}”" for q in policy.shown_quotes))
     steps = policy.next_steps.get(policy.on_match) or ()
     if steps:
         lines.append("怎么办：" + "；".join(step.rstrip("。；") for step in steps) + "。")
-    if facts:
-        status, _ = status_of(policy, facts, as_of)
-        explanation = policy.explanations.get(status)
-        if explanation:
-            lines.append(f"按您目前告诉我的情况（{status_label(status)}）：{explanation}")
     return "\n".join(lines)
+
+
+def explain_several(policies: Sequence[Policy]) -> str:
+    lines = [f"和您问的有关的措施有{len(policies)}项："]
+    for p in policies:
+        steps = p.next_steps.get(p.on_match) or ()
+        where = f"→ {steps[0]}" if steps else ""
+        lines.append(f"• {p.title}（《意见》{p.article}）{EMPLOYER_NOTE if p.kind == 'employer' else ''}{where}")
+    lines.append("想看哪一项的详细条件，可以直接问我它的名称。")
+    return "\n".join(lines)
+
+
+def explain_measures(chosen: Sequence[Policy], as_of: dt.date, dispatcher: CollectingDispatcher) -> None:
+    """The message explaining one or several measures, with custom.explained."""
+    text = explain(chosen[0], as_of) if len(chosen) == 1 else explain_several(chosen)
+    dispatcher.utter_message(text=text, json_message={"explained": [p.id for p in chosen], "answer": "measure"})
 
 
 class ActionExplainPolicy(Action):
@@ -66,14 +96,38 @@ class ActionExplainPolicy(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        policy_id = policy_id_from(tracker.latest_message or {}, tracker.slots)
-        policy = default_policies().get(policy_id) if policy_id else None
-        if policy is None:
+        slots = tracker.slots
+        message = tracker.latest_message or {}
+        as_of = clock.evaluation_date(slots, self.today, tracker.latest_message)
+        known = known_facts(slots)
+        audience = "employer" if "employer" in entity_values(message, "audience") else audience_of(slots)
+        turn = read_message(message, known=known, as_of=as_of, audience=audience)
+        events: list[EventType] = [SlotSet(n, v) for n, v in turn.updates.items()]
+        if turn.updates:
             dispatcher.utter_message(
-                text=f"您想了解哪一项措施？可以直接说名称，比如：{EXAMPLES}。"
-                if policy_id is None
-                else "这项措施我暂时还没有整理好的说明，可以到街道社区就业服务站或拨打12333咨询。"
+                text="记下了：" + "；".join(describe(n, v) for n, v in turn.updates.items()) + "。"
             )
-            return []
-        dispatcher.utter_message(text=explain(policy, known_facts(tracker.slots), self.today()))
-        return [SlotSet(POLICY, policy.id)]
+        if audience != audience_of(slots):
+            events.append(SlotSet(AUDIENCE, audience))
+        chosen = policies_asked(message, slots)
+        if not chosen:
+            candidates = [
+                p for p in (default_policies().get(i) for i in entity_values(message, "policy_candidate")) if p
+            ]
+            if candidates:
+                buttons = [{"title": p.title, "payload": f'/ask_policy{{"policy": "{p.id}"}}'} for p in candidates]
+                custom = {"answer": "candidates", "candidates": [p.id for p in candidates]}
+                dispatcher.utter_message(text="您问的是哪一项？", buttons=buttons, json_message=custom)
+            else:
+                dispatcher.utter_message(text=ASK_WHICH)
+            in_form = tracker.active_loop.get("name") == FORM
+            events.append(SlotSet(CHECK_FOLLOWS, None if in_form else False))
+            return events
+        explain_measures(chosen, as_of, dispatcher)
+        events.append(SlotSet(POLICY, chosen[0].id))
+        in_form = tracker.active_loop.get("name") == FORM
+        if not (in_form and not slots.get(FOCUS)):  # a question inside the full check does not narrow it
+            events.append(SlotSet(FOCUS, [p.id for p in chosen]))
+        # the rules start the focused check; inside the form it goes on by itself (dialogue/rules.yml)
+        events.append(SlotSet(CHECK_FOLLOWS, None if in_form else True))
+        return events

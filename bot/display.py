@@ -21,13 +21,15 @@ draws the kind its own way branches on `shown.kind` in its one drawing function:
 - Telegram: `bot.telegram_bot.keyboard` (inline keyboard) and `ChatBridge.show`,
 - terminal: `bot.terminal.show`,
 - web: `bot.web.chat_api.message_json` and `bot/web/static/chat.js`.
-Planned kinds: a multi-select question (a message whose `custom.asks` names several facts, its buttons
-toggles plus a 完成 button; Telegram draws it as an inline keyboard of toggles), and `custom.explained`
-(the catalogue ids an explanation covers; `Shown.explained` already reads it).
+Kinds: `assessment` (custom.assessment), `multi_select` (a question whose `custom.select` lists options to
+toggle: Telegram draws toggles and 完成, the terminal takes several numbers, the web widget its own toggles;
+`select_payload` turns the chosen options into the one answer the bot reads), `plain`. `Shown.explained`
+reads `custom.explained` (the catalogue ids an explanation covers).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +64,53 @@ class Shown:
     def explained(self) -> tuple[str, ...]:
         """The catalogue ids this message explains (`custom.explained`)."""
         return _names(self.custom.get("explained"))
+
+    @property
+    def options(self) -> tuple[SelectOption, ...]:
+        """A multi-select's options (`custom.select.options`), in order."""
+        select = self.custom.get("select")
+        raw = select.get("options") if isinstance(select, Mapping) else None
+        if not isinstance(raw, list):
+            return ()
+        return tuple(
+            SelectOption(str(o.get("title", "")), str(o.get("fact", "")), o.get("value"))
+            for o in raw
+            if isinstance(o, Mapping) and o.get("fact")
+        )
+
+    def select_text(self, key: str, default: str) -> str:
+        select = self.custom.get("select")
+        value = select.get(key) if isinstance(select, Mapping) else None
+        return str(value) if value else default
+
+
+@dataclass(frozen=True)
+class SelectOption:
+    title: str
+    fact: str
+    value: Any  # True for a yes/no fact, the item for a list fact (hardship_groups)
+
+
+EMPTY_LIST = "none"  # Rasa drops an entity whose value is an empty list: "none" stands for []
+
+
+def select_payload(shown: Shown, chosen: set[int]) -> str:
+    """The answer to a multi-select: every fact it asks, true (or its chosen items) for the chosen options."""
+    values: dict[str, Any] = {}
+    for name in shown.asks:
+        values[name] = False
+    for i, option in enumerate(shown.options):
+        if option.value is True:
+            values[option.fact] = values.get(option.fact) is True or i in chosen
+        else:  # an item of a list fact
+            items = values.get(option.fact)
+            items = items if isinstance(items, list) else []
+            if i in chosen:
+                items.append(option.value)
+            values[option.fact] = items
+    return "/inform" + json.dumps(
+        {k: (EMPTY_LIST if v == [] else v) for k, v in values.items()}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def _names(value: object) -> tuple[str, ...]:
@@ -98,6 +147,14 @@ def assessment(message: BotMessage) -> Shown | None:
     return Shown("assessment", text, tuple(message.buttons), message.custom or {})
 
 
+def multi_select(message: BotMessage) -> Shown | None:
+    """A question with options to toggle (`custom.select`), answered once with 完成."""
+    custom = message.custom or {}
+    if not isinstance(custom.get("select"), Mapping) or not message.text:
+        return None
+    return Shown("multi_select", message.text, tuple(message.buttons), custom)
+
+
 def plain(message: BotMessage) -> Shown | None:
     """Text, with or without buttons (a question with buttons and no text gets a prompt)."""
     text = message.text or (BUTTONS_PROMPT if message.buttons else None)
@@ -107,7 +164,7 @@ def plain(message: BotMessage) -> Shown | None:
 
 
 # Tried in order; the first that returns a Shown decides. New kinds go before `plain`.
-KINDS: list[Callable[[BotMessage], Shown | None]] = [assessment, plain]
+KINDS: list[Callable[[BotMessage], Shown | None]] = [assessment, multi_select, plain]
 
 
 def display(messages: list[BotMessage]) -> list[Shown]:

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, TracebackType
 
+from bot.file_modes import tighten, use_private_umask
 from bot.processes import Child, StackError, run_step
+from bot.retention import RetentionConfigError, RetentionJob, retention_days, start_retention
 from bot.supervisor import ComponentFailed, RestartPolicy, Supervisor, SupervisorThread
 from rasa_ext.api_token import TOKEN_ENV as RASA_TOKEN_ENV
 from rasa_ext.api_token import rasa_api_token
@@ -138,6 +140,8 @@ class Stack:
         self._out = out or sys.stdout
         self._supervisor_thread: SupervisorThread | None = None
         self._child_env: dict[str, dict[str, str]] = {}
+        self._retention: RetentionJob | None = None
+        self._umask: int | None = None
 
     # ------------------------------------------------------------------ config
     @property
@@ -266,54 +270,68 @@ class Stack:
 
     def start(self) -> Stack:
         self.check_ports()
+        try:
+            days = retention_days(self.base_env)
+        except RetentionConfigError as exc:
+            raise StackError(str(exc)) from None
+        self._umask = use_private_umask()  # databases, logs, spool, token, salt: 0600 (bot/file_modes.py)
         self.workdir.mkdir(parents=True, exist_ok=True)
         (self.workdir / "spool").mkdir(exist_ok=True)
+        tighten(self.workdir)
         try:
-            if self.migrate:
-                self.apply_migrations()
-            if self.train:
-                self.train_model()
-            py = str(APP_PY)
-            if "actions" in self.components:
-                self._spawn(
-                    "actions",
-                    [py, "-m", "bot.action_server", "--actions", "actions", "-p", str(self.ports.actions)],
-                    f"http://127.0.0.1:{self.ports.actions}/health",
-                    120,
-                )
-            if "rasa" in self.components:
-                self._spawn(
-                    "rasa",
-                    [
-                        str(RASA_PY),
-                        "-m",
-                        "rasa_ext.serve",  # rasa run, with --auth-token from the token module
-                        "run",
-                        "--enable-api",
-                        "-i",
-                        "127.0.0.1",
-                        "-p",
-                        str(self.ports.rasa),
-                        "--credentials",
-                        "credentials.yml",
-                        "--endpoints",
-                        "endpoints.yml",
-                        "-m",
-                        str(self.models_dir),
-                    ],
-                    f"{self.rasa_url}/status?token={self.api_token}",
-                    self.rasa_timeout,
-                )
-            if "drain" in self.components:
-                self._spawn("drain", [py, "-m", "caselog", "drain", "--follow"], None, 2)
-            if "web" in self.components:
-                self._spawn("web", [py, "-m", "bot.web"], f"{self.web_url}/healthz", 60)
-            if "telegram" in self.components and self.base_env.get("TELEGRAM_BOT_TOKEN"):
-                self._spawn("telegram", [py, "-m", "bot.telegram_bot"], None, 3)
+            self.start_components()
+            env = self.env()
+            self._retention = start_retention(
+                days, env=env, database_url=env["DATABASE_URL"], log_dir=self.log_dir, say=self.say
+            )
         except BaseException:
             self.stop()
             raise
         return self
+
+    def start_components(self) -> None:
+        """Migrations, training, then the long-running components (bot.scaled has its own)."""
+        if self.migrate:
+            self.apply_migrations()
+        if self.train:
+            self.train_model()
+        py = str(APP_PY)
+        if "actions" in self.components:
+            self._spawn(
+                "actions",
+                [py, "-m", "bot.action_server", "--actions", "actions", "-p", str(self.ports.actions)],
+                f"http://127.0.0.1:{self.ports.actions}/health",
+                120,
+            )
+        if "rasa" in self.components:
+            self._spawn(
+                "rasa",
+                [
+                    str(RASA_PY),
+                    "-m",
+                    "rasa_ext.serve",  # rasa run, with --auth-token from the token module
+                    "run",
+                    "--enable-api",
+                    "-i",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.ports.rasa),
+                    "--credentials",
+                    "credentials.yml",
+                    "--endpoints",
+                    "endpoints.yml",
+                    "-m",
+                    str(self.models_dir),
+                ],
+                f"{self.rasa_url}/status?token={self.api_token}",
+                self.rasa_timeout,
+            )
+        if "drain" in self.components:
+            self._spawn("drain", [py, "-m", "caselog", "drain", "--follow"], None, 2)
+        if "web" in self.components:
+            self._spawn("web", [py, "-m", "bot.web"], f"{self.web_url}/healthz", 60)
+        if "telegram" in self.components and self.base_env.get("TELEGRAM_BOT_TOKEN"):
+            self._spawn("telegram", [py, "-m", "bot.telegram_bot"], None, 3)
 
     def dead(self) -> list[Child]:
         return [c for c in self.children if not c.alive()]
@@ -334,6 +352,12 @@ class Stack:
         return self._supervisor_thread
 
     def stop(self) -> None:
+        if self._retention is not None:
+            self._retention.stop()
+            self._retention = None
+        if self._umask is not None:
+            os.umask(self._umask)
+            self._umask = None
         if self._supervisor_thread is not None:
             self._supervisor_thread.stop()
             self._supervisor_thread = None

@@ -218,48 +218,43 @@ class ScaledStack(Stack):
     def start(self) -> ScaledStack:
         if "balancer" in self.components and not Path(HAPROXY).exists():
             raise StackError("没有找到 haproxy：先运行 scripts/setup --with-scale（或 apt-get install haproxy）")
-        self.check_ports()
         self.stores.check()
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        try:
-            if self.migrate:
-                self.apply_migrations()
-            if self.train:
-                self.train_model()
-            self.model = self._newest_model()
-            self.say(f"· 模型 {self.model.name}，{self.servers} 个 Rasa 服务器")
-            py = str(APP_PY)
-            indexes = range(1, self.servers + 1)
-            if "drain" in self.components:  # first: a server's records never wait for a drain not yet started
-                for n in indexes:
-                    argv = [py, "-m", "caselog", "drain", "--follow", "--spool-dir", str(self.spool_dir(n))]
-                    self._spawn(f"drain-{n}", argv, None, 2)
-            started = []
-            if "actions" in self.components:
-                for n, port in zip(indexes, self.scaled_ports.actions, strict=True):
-                    argv = [py, "-m", "bot.action_server", "--actions", "actions", "-i", "127.0.0.1", "-p", str(port)]
-                    health = f"http://127.0.0.1:{port}/health"
-                    started.append(self._spawn(f"actions-{n}", argv, health, 120, wait=False))
-            if "rasa" in self.components:
-                for n, port in zip(indexes, self.scaled_ports.rasa, strict=True):
-                    spool = {"CASELOG_SPOOL_DIR": str(self.spool_dir(n))}
-                    health = f"http://127.0.0.1:{port}/"
-                    argv = self._rasa_argv(port)
-                    started.append(
-                        self._spawn(f"rasa-{n}", argv, health, self.rasa_timeout, extra_env=spool, wait=False)
-                    )
-            for child in started:  # the servers load in parallel
-                self.wait_started(child)
-            if "balancer" in self.components:
-                self._start_balancer()
-            if "web" in self.components:
-                self._spawn("web", [py, "-m", "bot.web"], f"{self.web_url}/healthz", 60)
-            if "telegram" in self.components and self.base_env.get("TELEGRAM_BOT_TOKEN"):
-                self._spawn("telegram", [py, "-m", "bot.telegram_bot"], None, 3)
-        except BaseException:
-            self.stop()
-            raise
+        super().start()  # ports, private umask, migrations, start_components() below, the retention job
         return self
+
+    def start_components(self) -> None:
+        if self.migrate:
+            self.apply_migrations()
+        if self.train:
+            self.train_model()
+        self.model = self._newest_model()
+        self.say(f"· 模型 {self.model.name}，{self.servers} 个 Rasa 服务器")
+        py = str(APP_PY)
+        indexes = range(1, self.servers + 1)
+        if "drain" in self.components:  # first: a server's records never wait for a drain not yet started
+            for n in indexes:
+                argv = [py, "-m", "caselog", "drain", "--follow", "--spool-dir", str(self.spool_dir(n))]
+                self._spawn(f"drain-{n}", argv, None, 2)
+        started = []
+        if "actions" in self.components:
+            for n, port in zip(indexes, self.scaled_ports.actions, strict=True):
+                argv = [py, "-m", "bot.action_server", "--actions", "actions", "-i", "127.0.0.1", "-p", str(port)]
+                health = f"http://127.0.0.1:{port}/health"
+                started.append(self._spawn(f"actions-{n}", argv, health, 120, wait=False))
+        if "rasa" in self.components:
+            for n, port in zip(indexes, self.scaled_ports.rasa, strict=True):
+                spool = {"CASELOG_SPOOL_DIR": str(self.spool_dir(n))}
+                health = f"http://127.0.0.1:{port}/"
+                argv = self._rasa_argv(port)
+                started.append(self._spawn(f"rasa-{n}", argv, health, self.rasa_timeout, extra_env=spool, wait=False))
+        for child in started:  # the servers load in parallel
+            self.wait_started(child)
+        if "balancer" in self.components:
+            self._start_balancer()
+        if "web" in self.components:
+            self._spawn("web", [py, "-m", "bot.web"], f"{self.web_url}/healthz", 60)
+        if "telegram" in self.components and self.base_env.get("TELEGRAM_BOT_TOKEN"):
+            self._spawn("telegram", [py, "-m", "bot.telegram_bot"], None, 3)
 
     def _start_balancer(self) -> None:
         ports = BalancerPorts(self.scaled_ports.balancer, self.scaled_ports.actions_balancer, self.scaled_ports.stats)

@@ -17,7 +17,8 @@ import logging
 import os
 import secrets
 import signal
-from collections import OrderedDict
+import sys
+from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -30,18 +31,21 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot.display import Shown, exchange
+from bot.display import Shown, exchange, select_payload
 from bot.handoff_bridge import HandoffDesk
 from bot.identity import load_salt, sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT, RasaClient
 from bot.ratelimit import RateLimiter
+from caselog.salt import SaltMissing
 from rules.vocabulary import OPINION
 
 log = logging.getLogger(__name__)
@@ -49,6 +53,8 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_TEXT = 4000
+MAX_MESSAGE = 2000  # what a person may send at once: the same cap as the REST channel's and the web chat's
+MAX_TRACKED_USERS = 10_000  # per-user state (rate limit, warnings) is bounded: the oldest users are forgotten
 CALLBACK_LIMIT = 64
 
 WELCOME_TEXT = (
@@ -66,6 +72,8 @@ HELP_TEXT = (
 RATE_LIMIT_TEXT = "您发送得有点快，请稍等一分钟再继续，我会接着为您解答。"
 NON_TEXT_TEXT = "目前我只能看懂文字消息，请用文字描述您的情况。"
 EXPIRED_BUTTON_TEXT = "这个按钮已失效，请直接输入您的回答。"
+TOO_LONG_TEXT = f"您的消息太长了（超过{MAX_MESSAGE}字），请分几次、简短地描述您的情况。"
+GROUP_TEXT = "为保护您的隐私，我只在私聊中回答。请点我的头像，私聊发送“你好”开始咨询。"
 
 
 @dataclass
@@ -137,6 +145,50 @@ class ButtonStore:
         return None
 
 
+@dataclass
+class Selection:
+    """A multi-select on screen: its question and the options toggled so far."""
+
+    shown: Shown
+    chosen: set[int]
+
+
+class SelectionStore:
+    """The multi-selects shown, by short key (callback data is 64 bytes at most), oldest forgotten first."""
+
+    def __init__(self, size: int = 2000) -> None:
+        self._size = size
+        self._items: OrderedDict[str, Selection] = OrderedDict()
+
+    def add(self, shown: Shown) -> str:
+        key = secrets.token_urlsafe(8)
+        self._items[key] = Selection(shown, set())
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> Selection | None:
+        return self._items.get(key)
+
+    def pop(self, key: str) -> Selection | None:
+        return self._items.pop(key, None)
+
+
+def toggles(selection: Selection, key: str, store: ButtonStore) -> InlineKeyboardMarkup:
+    """A multi-select as toggles (☐/☑ per option), then 都没有 / 不知道 as plain buttons, then 完成."""
+    shown = selection.shown
+    rows = [
+        [InlineKeyboardButton(f"{'☑' if i in selection.chosen else '☐'} {o.title}"[:64], callback_data=f"t:{key}:{i}")]
+        for i, o in enumerate(shown.options)
+    ]
+    option_titles = {o.title for o in shown.options}
+    extra = [b for b in shown.buttons if b.title not in option_titles]
+    if extra:
+        rows.append([InlineKeyboardButton(b.title[:64], callback_data=store.encode(b.payload)) for b in extra])
+    rows.append([InlineKeyboardButton(shown.select_text("done_title", "完成"), callback_data=f"d:{key}")])
+    return InlineKeyboardMarkup(rows)
+
+
 def keyboard(shown: Shown, store: ButtonStore, per_row: int = 3) -> InlineKeyboardMarkup | None:
     """The inline keyboard of a message (a reply kind drawn differently branches here on `shown.kind`)."""
     if not shown.buttons:
@@ -150,17 +202,44 @@ def chunks(text: str, size: int = MAX_TEXT) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
 
+class SenderLocks:
+    """One lock per sender while someone holds or waits for it; forgotten when nobody does (bounded)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: Counter[str] = Counter()
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if self._users[key] <= 0:
+                del self._users[key]
+                del self._locks[key]
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
 class ChatBridge:
-    """The handlers: rate limit, forward to Rasa under a hashed sender id, render the reply."""
+    """The handlers: a gate for every update (private chats only, rate limit), forward to Rasa under a
+    hashed sender id, render the reply."""
 
     def __init__(self, config: TelegramConfig, rasa: RasaClient, handoff: HandoffDesk | None = None) -> None:
         self.config = config
         self.rasa = rasa
         self.handoff = handoff
-        self.limiter = RateLimiter(config.rate_limit, config.rate_window)
+        self.limiter = RateLimiter(config.rate_limit, config.rate_window, max_keys=MAX_TRACKED_USERS)
         self.store = ButtonStore()
-        self._warned: dict[int, float] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self.selections = SelectionStore()
+        self._warned: OrderedDict[int, float] = OrderedDict()
+        self._left: OrderedDict[int, None] = OrderedDict()  # group chats already answered and left
+        self._locks = SenderLocks()
 
     def sender(self, user_id: int) -> str:
         return sender_id(CHANNEL, user_id, self.config.salt)
@@ -174,21 +253,43 @@ class ChatBridge:
         if last is not None and now - last < self.config.rate_window:
             return False, False
         self._warned[user_id] = now
+        self._warned.move_to_end(user_id)
+        while len(self._warned) > MAX_TRACKED_USERS:
+            self._warned.popitem(last=False)
         return False, True
+
+    async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs before every handler: group chats get one message and are left; every update kind of a
+        person counts against their rate limit (commands, buttons, stickers and photos as much as text)."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is not None and chat.type != "private":
+            if chat.id not in self._left:
+                self._left[chat.id] = None
+                while len(self._left) > MAX_TRACKED_USERS:
+                    self._left.popitem(last=False)
+                with contextlib.suppress(Exception):
+                    await context.bot.send_message(chat.id, GROUP_TEXT)
+                with contextlib.suppress(Exception):
+                    await context.bot.leave_chat(chat.id)
+            raise ApplicationHandlerStop
+        if user is None or chat is None:
+            raise ApplicationHandlerStop  # nobody to answer (channel posts and the like)
+        allowed, warn = self._allowed(user.id)
+        if not allowed:
+            if update.callback_query is not None:
+                with contextlib.suppress(Exception):
+                    await update.callback_query.answer(RATE_LIMIT_TEXT if warn else None)
+            elif warn:
+                await context.bot.send_message(chat.id, RATE_LIMIT_TEXT)
+            raise ApplicationHandlerStop
 
     async def forward(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
         chat = update.effective_chat
         user = update.effective_user
         if chat is None or user is None:
             return
-        allowed, warn = self._allowed(user.id)
-        if not allowed:
-            if warn:
-                await context.bot.send_message(chat.id, RATE_LIMIT_TEXT)
-            return
         sender = self.sender(user.id)
-        lock = self._locks.setdefault(sender, asyncio.Lock())
-        async with lock:
+        async with self._locks.hold(sender):
             if self.handoff is not None:  # handed to a human: the worker answers, the bot stays quiet
                 said = await self.handoff.intercept(sender, chat.id, text)
                 if said is not None:
@@ -205,8 +306,42 @@ class ChatBridge:
         """One message: its text in pieces Telegram accepts, the keyboard under the last piece."""
         parts = chunks(shown.text)
         for i, part in enumerate(parts):
-            markup = keyboard(shown, self.store) if i == len(parts) - 1 else None
+            markup = None
+            if i == len(parts) - 1:
+                if shown.kind == "multi_select" and shown.options:
+                    key = self.selections.add(shown)
+                    selection = self.selections.get(key)
+                    assert selection is not None
+                    markup = toggles(selection, key, self.store)
+                else:
+                    markup = keyboard(shown, self.store)
             await context.bot.send_message(chat_id, part, reply_markup=markup)
+
+    async def on_toggle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        """A tap on a multi-select's option (t:) or its 完成 (d:); False when the data is not one of these."""
+        query = update.callback_query
+        data = (query.data if query else "") or ""
+        if query is None or not data.startswith(("t:", "d:")):
+            return False
+        parts = data.split(":")
+        selection = self.selections.get(parts[1]) if len(parts) >= 2 else None
+        if selection is None:
+            await query.answer(EXPIRED_BUTTON_TEXT)
+            return True
+        if data.startswith("t:"):
+            index = int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else -1
+            if 0 <= index < len(selection.shown.options):
+                selection.chosen ^= {index}
+            await query.answer()
+            with contextlib.suppress(Exception):  # an unchanged keyboard or an old message
+                await query.edit_message_reply_markup(reply_markup=toggles(selection, parts[1], self.store))
+            return True
+        self.selections.pop(parts[1])
+        await query.answer()
+        with contextlib.suppress(Exception):
+            await query.edit_message_reply_markup(reply_markup=None)
+        await self.forward(update, context, select_payload(selection.shown, selection.chosen))
+        return True
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat is None:
@@ -222,8 +357,13 @@ class ChatBridge:
         await self.forward(update, context, "/restart")
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_message is not None and update.effective_message.text:
-            await self.forward(update, context, update.effective_message.text)
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        if len(message.text) > MAX_MESSAGE:
+            await context.bot.send_message(message.chat_id, TOO_LONG_TEXT)
+            return
+        await self.forward(update, context, message.text)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat is not None:
@@ -231,7 +371,7 @@ class ChatBridge:
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        if query is None:
+        if query is None or await self.on_toggle(update, context):
             return
         payload = self.store.decode(query.data or "")
         if payload is None:
@@ -260,6 +400,7 @@ def build_application(
         handoff = HandoffDesk(make_engine(config.database_url))
     bridge = ChatBridge(config, rasa or RasaClient(config.rasa_url), handoff)
     app.bot_data["bridge"] = bridge
+    app.add_handler(TypeHandler(Update, bridge.gate), group=-1)
     app.add_handler(CommandHandler("start", bridge.on_start))
     app.add_handler(CommandHandler("help", bridge.on_help))
     app.add_handler(CommandHandler("restart", bridge.on_restart))
@@ -363,7 +504,11 @@ async def serve(config: TelegramConfig) -> None:
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines would print the bot token
-    config = TelegramConfig.from_env()
+    try:
+        config = TelegramConfig.from_env()
+    except SaltMissing as exc:
+        print(f"telegram: {exc}", file=sys.stderr)
+        return 2
     if config is None:
         print("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is not started.")
         return 0

@@ -13,28 +13,38 @@ import sys
 import uuid
 from typing import TextIO
 
-from bot.display import Shown, exchange
+from bot.display import Shown, exchange, select_payload
 from bot.identity import load_salt, sender_id
 from bot.rasa_client import Button, RasaClient, rasa_url_from_env
+from caselog.salt import SaltMissing
 
 CHANNEL = "terminal"
 PROMPT = "您："
 HELLO = "稳就业政策助手（终端）。直接输入您的情况或问题；有按钮时输入编号回答；/restart 重新开始，/exit 退出。"
 
 
-def show(shown: list[Shown], out: TextIO) -> list[Button]:
-    """Print what the bot said; return the buttons of the last message that has any."""
-    buttons: list[Button] = []
+def show(shown: list[Shown], out: TextIO) -> Shown | None:
+    """Print what the bot said; return the last message that has buttons (its numbers answer it)."""
+    last: Shown | None = None
     for message in shown:
         out.write(f"助手：{message.text}\n")
         if message.buttons:
-            buttons = list(message.buttons)
-            out.write("      " + "  ".join(f"[{i}] {b.title}" for i, b in enumerate(buttons, 1)) + "\n")
-    return buttons
+            last = message
+            out.write("      " + "  ".join(f"[{i}] {b.title}" for i, b in enumerate(message.buttons, 1)) + "\n")
+            if message.kind == "multi_select":
+                out.write("      （可多选：输入几个编号，用空格或逗号隔开，比如 1 3）\n")
+    return last
 
 
-def outgoing(line: str, buttons: list[Button]) -> str:
-    """What to send for a typed line: a button's payload for its number, else the text itself."""
+def outgoing(line: str, last: Shown | None) -> str:
+    """What to send for a typed line: a button's payload for its number (several numbers answer a
+    multi-select's options at once), else the text itself."""
+    buttons: list[Button] = list(last.buttons) if last is not None else []
+    numbers = line.replace(",", " ").replace("，", " ").split()
+    if last is not None and last.kind == "multi_select" and len(numbers) > 1 and all(n.isdigit() for n in numbers):
+        chosen = {int(n) - 1 for n in numbers}
+        if all(0 <= i < len(last.options) for i in chosen):
+            return select_payload(last, chosen)
     if line.isdigit() and 1 <= int(line) <= len(buttons):
         return buttons[int(line) - 1].payload
     return line
@@ -42,7 +52,7 @@ def outgoing(line: str, buttons: list[Button]) -> str:
 
 async def chat(client: RasaClient, sender: str, lines: TextIO, out: TextIO) -> None:
     out.write(HELLO + "\n")
-    buttons: list[Button] = []
+    last: Shown | None = None
     while True:
         out.write(PROMPT)
         out.flush()
@@ -55,18 +65,23 @@ async def chat(client: RasaClient, sender: str, lines: TextIO, out: TextIO) -> N
             continue
         if line in ("/exit", "/quit"):
             return
-        result = await exchange(client, sender, outgoing(line, buttons), CHANNEL)
-        shown_buttons = show(result.shown, out)
+        result = await exchange(client, sender, outgoing(line, last), CHANNEL)
+        shown_last = show(result.shown, out)
         if not result.unavailable:  # the buttons on screen still answer the question that is still open
-            buttons = shown_buttons
+            last = shown_last
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bot.terminal", description="chat with the running bot")
     p.add_argument("--rasa-url", default=None, help=f"default: $RASA_URL or {rasa_url_from_env()}")
     args = p.parse_args(argv)
+    try:
+        salt = load_salt()
+    except SaltMissing as exc:
+        print(f"terminal: {exc}", file=sys.stderr)
+        return 2
     client = RasaClient(args.rasa_url)
-    sender = sender_id(CHANNEL, uuid.uuid4().hex, load_salt())  # a new conversation each run
+    sender = sender_id(CHANNEL, uuid.uuid4().hex, salt)  # a new conversation each run
 
     async def run() -> None:
         try:

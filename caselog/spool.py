@@ -28,30 +28,21 @@ from pathlib import Path
 from typing import Any
 
 from caselog.privacy import mask_value
+from caselog.salt import sender_salt
 
 log = logging.getLogger(__name__)
 
 SALT_ENV = "CASELOG_SALT"
 SPOOL_DIR_ENV = "CASELOG_SPOOL_DIR"
 DEFAULT_SPOOL_DIR = "var/spool"
-_LOCAL_SALT = "wenjiuye-local-development-salt"  # only for a local run; production sets CASELOG_SALT
 SEGMENT_PREFIX = "spool-"
 SEGMENT_SUFFIX = ".jsonl"
 LOCK_NAME = ".lock"
 DEFAULT_MAX_SEGMENT_BYTES = 8 * 1024 * 1024
 
-_warned_salt = False
-
 
 def salt() -> bytes:
-    global _warned_salt
-    value = os.environ.get(SALT_ENV)
-    if not value:
-        if not _warned_salt:
-            log.warning("%s is not set: using the local development salt for sender ids", SALT_ENV)
-            _warned_salt = True
-        value = _LOCAL_SALT
-    return value.encode("utf-8")
+    return sender_salt()
 
 
 def hash_sender(sender_id: str, key: bytes | None = None) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
+from caselog.salt import sender_salt
 from caselog.spool import Spool, default_spool_dir
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def _expand(value: str | None) -> str | None:
 
 class SpoolEventBroker(EventBroker):
     def __init__(self, spool_dir: str | None = None, max_segment_bytes: int | None = None, **_: Any) -> None:
+        sender_salt()  # no salt: Rasa does not start, and the error says what to set (caselog.salt)
         directory = _expand(spool_dir) or default_spool_dir()
         kwargs = {"max_segment_bytes": int(max_segment_bytes)} if max_segment_bytes else {}
         self.spool = Spool(directory, **kwargs)

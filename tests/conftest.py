@@ -22,6 +22,13 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def sender_salt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A salt for code that hashes sender ids in this process (there is no built-in one: caselog/salt.py)."""
+    if not os.environ.get("CASELOG_SALT"):
+        monkeypatch.setenv("CASELOG_SALT", "tests-sender-salt")
+
+
+@pytest.fixture(autouse=True)
 def quick_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Staff passwords hashed in this process at a low scrypt cost (the real cost takes seconds per hash on a
     shared CI machine); tests marked `real_password_cost`, and every server started as a subprocess, use

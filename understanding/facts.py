@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from rules.facts import FACTS
@@ -68,7 +69,7 @@ _CHILD = re.compile(r"^(?:我的?|俺的?)?(?:孩子|宝宝|娃|小孩|儿子|�
 _PAST = re.compile(r"以前|之前|原来|曾经|过去|早年|之前在")
 
 _UNEMPLOYMENT_WORDS = re.compile(
-    r"失业|没工作|没有工作|没上班|没有上班|没在上班|待业|下岗|被辞|辞退|被裁|裁员|离职|辞职|倒闭|解除|没续|不续|到期|没活|"
+    r"失业|没工作|没有工作|没上班|没有上班|没在上班|待业|下岗|被辞|辞退|被裁|裁员|裁了|辞了|离职|辞职|倒闭|解除|没续|不续|到期|没活|"
     r"歇着|待着|呆着|闲着|找工作|没找到|尚未就业|未就业|没就业|无业|丢了工作|被开|开除|炒了|蹲|不干了|停工|歇业|赋闲|在家"
 )
 # a duration that is how long someone did something else: 干了二十年, 怀孕五个月, 住了八年, 戒了两年
@@ -85,7 +86,7 @@ _JUST_LOST = re.compile(
     r"(?:刚|才|刚刚)[^，。]{0,5}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期)"
 )
 _SINCE_POINT = re.compile(
-    r"被辞|辞退|被裁|裁员|离职|辞职|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
+    r"被辞|辞退|被裁|裁员|裁了|辞了|离职|辞职|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
     r"到现在|至今|以来|开始|就"
 )
 _AGE = (
@@ -303,38 +304,56 @@ def _read_message_patterns(message: str, out: _Collector) -> None:
                 out.set(a.fact, a.value, weak=True)
 
 
-def _read_places(text: str, message: str, out: _Collector) -> None:
+@cache
+def _place_patterns() -> dict[str, re.Pattern[str]]:
+    """The place and college readings, each one alternation compiled once (200 places × a regex each would not)."""
     lists = places()
-    for name in lists["shanghai_colleges"]:
-        at = text.find(name)
-        if at >= 0 and not (len(name) == 2 and text[at + 2 : at + 3] == "学"):  # 上大学 is not 上大
-            out.set("graduated_from_shanghai_college", not _negated_before(text, at))
-            if re.search(rf"{re.escape(name)}[^，。]{{0,6}}毕业|毕业于[^，。]{{0,4}}{re.escape(name)}", text):
-                out.set("is_college_graduate", True, weak=True)
-            return
-    elsewhere = [n for n in lists["other_colleges"] if n in text]
-    for place in lists["provinces_and_cities"]:
-        for m in re.finditer(rf"{place}[^，。的]{{0,6}}(?:大学|学院|师范|理工|财经|工业|农业|医科)", text):
-            elsewhere.append(m.group(0))
-        for m in re.finditer(rf"(?:大学|本科|大专|研究生|书|学校)(?:是)?在{place}(?:读|上|念)?", text):
-            elsewhere.append(m.group(0))
-        if re.search(r"大学|本科|大专|研究生|毕业|高校|学院|大[一二三四]|研[一二三]", message):
-            for m in re.finditer(rf"在{place}(?:读|上|念)(?:的|书)", text):
-                elsewhere.append(m.group(0))
+    provinces = "|".join(map(re.escape, lists["provinces_and_cities"]))
+    return {
+        "shanghai_college": re.compile("|".join(map(re.escape, lists["shanghai_colleges"]))),
+        "other_college": re.compile("|".join(map(re.escape, lists["other_colleges"]))),
+        # 南京大学, 武汉理工: a place and a kind of college
+        "college_elsewhere": re.compile(rf"(?:{provinces})[^，。的]{{0,6}}(?:大学|学院|师范|理工|财经|工业|农业|医科)"),
+        # 大学在武汉读的, 学校在河南
+        "studied_elsewhere": re.compile(rf"(?:大学|本科|大专|研究生|书|学校)(?:是)?在(?:{provinces})(?:读|上|念)?"),
+        # 在杭州读的 (in a message about college)
+        "studied_in": re.compile(rf"在(?:{provinces})(?:读|上|念)(?:的|书)"),
+        "place": re.compile(provinces),
+    }
+
+
+_COLLEGE_CONTEXT = re.compile(r"大学|本科|大专|研究生|毕业|高校|学院|大[一二三四]|研[一二三]")
+
+
+def _read_places(text: str, message: str, out: _Collector) -> None:
+    patterns = _place_patterns()
+    for m in patterns["shanghai_college"].finditer(text):
+        name = m.group(0)
+        if len(name) == 2 and text[m.end() : m.end() + 1] == "学":  # 上大学 is not 上大
+            continue
+        out.set("graduated_from_shanghai_college", not _negated_before(text, m.start()))
+        if re.search(r"毕业", text[m.end() : m.end() + 8]) or "毕业于" in text[max(0, m.start() - 6) : m.start()]:
+            out.set("is_college_graduate", True, weak=True)
+        return
+    elsewhere = bool(
+        patterns["other_college"].search(text)
+        or patterns["college_elsewhere"].search(text)
+        or patterns["studied_elsewhere"].search(text)
+        or (_COLLEGE_CONTEXT.search(message) and patterns["studied_in"].search(text))
+    )
     if elsewhere:
         out.set("graduated_from_shanghai_college", False)
-        if re.search(r"毕业", message) and not re.search(r"大[一二三四]|研[一二三]|在读|读书", message):
+        if "毕业" in message and not re.search(r"大[一二三四]|研[一二三]|在读|读书", message):
             out.set("is_college_graduate", True, weak=True)
-    for place in lists["provinces_and_cities"]:
-        for m in re.finditer(re.escape(place), text):
-            before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 4]
-            if re.match(r"^(?:的大学|大学|师范|理工|财经|读|上的|念|工业|农业|医科|学院|科技)", after):
-                continue
-            if re.search(r"在$|去$|到$", before) and not re.search(r"户口在$|老家在$|家在$", before):
-                continue
-            out.set("shanghai_hukou", False)
-            if re.search(r"农村|乡下|村里", text[m.start() : m.end() + 4]):
-                out.set("migrant_worker", True, weak=True)
+    for m in patterns["place"].finditer(text):
+        before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 4]
+        if re.match(r"^(?:的大学|大学|师范|理工|财经|读|上的|念|工业|农业|医科|学院|科技)", after):
+            continue
+        if re.search(r"在$|去$|到$", before) and not re.search(r"户口在$|老家在$|家在$", before):
+            continue
+        out.set("shanghai_hukou", False)
+        if re.search(r"农村|乡下|村里", text[m.start() : m.end() + 4]):
+            out.set("migrant_worker", True, weak=True)
 
 
 def _read_age(text: str, out: _Collector) -> None:
@@ -390,8 +409,8 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
         return
     for m in _DURATION.finditer(text):
         span = m.group(0)
-        if re.match(r"[0-9]{4}", span):
-            continue  # 2020年 is a year
+        if re.match(r"[0-9]{4}", span) or re.match(r"[^，。]{0,3}(?:毕业|届)", text[m.end() :]):
+            continue  # 2020年 is a year; 12年毕业 a graduation
         before = text[: m.start()]
         if re.search(r"(?:不是|并非)$", before):
             continue
@@ -431,12 +450,22 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
                 out.set("unemployed_months", months)
 
 
+_BUSINESS = re.compile(
+    r"(?:做|开)(?P<a>[^，。的]{1,6})的|(?P<b>[\u4e00-\u9fffA-Za-z]{1,6}?)(?:公司|企业|工厂|厂|机构|工作室)"
+)
+_NOT_A_BUSINESS = re.compile(r"^(?:一家|一个|这家|那家|我们|我们的|本|贵|咱们|的|家|个|小|大|某|人|啥|什么)+$")
+
+
 def _read_industry(text: str, out: _Collector) -> None:
     # an employer message that names its business but none of the listed industries: any other business
-    if "employer_industry" not in out.facts and re.search(
-        r"做[^，。]{1,6}的|是一家[^，。]{1,8}|开[^，。]{1,6}的|[^，。我们]{1,6}(?:公司|企业|厂|工厂|机构)", text
-    ):
-        out.set("employer_industry", "其他")
+    if "employer_industry" in out.facts:
+        return
+    for m in _BUSINESS.finditer(text):
+        business = m.group("a") or m.group("b") or ""
+        business = re.sub(r"^(?:是|我是|我们是)?(?:一家|一个|这家)?", "", business)
+        if business and not _NOT_A_BUSINESS.match(business):
+            out.set("employer_industry", "其他")
+            return
 
 
 def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown: list[str]) -> None:
@@ -490,8 +519,12 @@ def read(
     asked: Iterable[str] = (),
     known: Mapping[str, Any] | None = None,
     as_of: dt.date,
+    audience: str | None = None,
 ) -> Reading:
-    """The facts `text` states (see the module docstring). `text` is already normalised."""
+    """The facts `text` states (see the module docstring). `text` is already normalised.
+
+    `audience="employer"` when the conversation already knows the writer speaks for a company.
+    """
     asked = [a for a in asked if a in FACTS]
     known = known or {}
     message = to_chinese(text)
@@ -499,7 +532,7 @@ def read(
     reading = Reading()
     all_clauses = clauses(message)
     reading.is_question = any(c.question for c in all_clauses)
-    if _EMPLOYER.search(message):
+    if audience == "employer" or _EMPLOYER.search(message) or "employer_industry" in asked:
         reading.audience = "employer"
     for clause in all_clauses:
         part = _statement_part(clause)

@@ -1,4 +1,4 @@
-"""domain.yml keeps docs/interfaces.md: fact slots, intents, entities, one utter_ask per fact from rules.FACTS."""
+"""domain.yml keeps the contract: fact slots and entities from rules/facts.yaml, the intents, the actions."""
 
 from __future__ import annotations
 
@@ -9,15 +9,21 @@ import yaml
 
 from actions.eligibility_form import ValidateEligibilityForm
 from actions.explain_policy import ActionExplainPolicy
-from actions.give_assessment import ActionGiveAssessment
+from actions.give_assessment import ActionExplainReasons, ActionGiveAssessment
+from actions.procedures import ActionAnswerOutOfScope, ActionExplainProcedure
 from rules import FACTS
+from rules.questions import question_groups
 
 ROOT = Path(__file__).resolve().parents[2]
 INTENTS = {
     "greet", "goodbye", "thanks", "bot_challenge", "out_of_scope", "human_handoff", "check_my_eligibility",
     "inform", "affirm", "deny", "ask_policy", "dont_know", "restart", "help", "show_result", "nlu_fallback",
+    "ask_procedure", "why",
 }  # fmt: skip
-ENTITIES = {"policy", "duration", "age", "year", "employment_status", "hardship_group", "fact", "industry"}
+DIET_ENTITIES = {"policy", "duration", "age", "year", "employment_status", "hardship_group", "fact", "industry"}
+ROUTER_ENTITIES = {"policy_candidate", "topic", "audience"}
+# buttons and the staff form give facts by name: /inform{"<fact>": value}
+ENTITIES = DIET_ENTITIES | ROUTER_ENTITIES | set(FACTS) | {"as_of"}
 
 
 def test_intents_and_entities_are_the_fixed_schema(domain: dict[str, Any]) -> None:
@@ -32,28 +38,36 @@ def test_every_fact_is_a_slot_filled_by_the_form(domain: dict[str, Any]) -> None
         assert slot["type"] == "any"
         assert slot["influence_conversation"] is False
         assert slot["mappings"] == [{"type": "custom"}]
-    assert set(domain["forms"]["eligibility_form"]["required_slots"]) == set(FACTS)
-    assert "skipped_facts" in slots and "policy" in slots
+    assert set(domain["forms"]["eligibility_form"]["required_slots"]) == set(FACTS) | set(question_groups())
+    for helper in ("skipped_facts", "policy", "focus", "audience", "as_of", "asked", *question_groups()):
+        assert slots[helper]["influence_conversation"] is False
+    assert slots["check_follows"] == {
+        "type": "bool",
+        "influence_conversation": True,
+        "mappings": [{"type": "custom"}],
+    }
 
 
-def test_every_fact_has_its_question(domain: dict[str, Any]) -> None:
-    responses = domain["responses"]
-    for name, fact in FACTS.items():
-        (variant,) = responses[f"utter_ask_{name}"]
-        assert variant["text"] == fact.question
-        payloads = [b["payload"] for b in variant.get("buttons", [])]
-        if fact.type == "bool":
-            assert payloads == ["/affirm", "/deny", "/dont_know"]
-            assert [b["title"] for b in variant["buttons"]] == ["是", "不是", "不知道"]
-        if fact.type == "enum":
-            for choice in fact.choices:
-                assert f'/inform{{"{name}": "{choice}"}}' in payloads
+def test_questions_are_asked_by_the_form_not_by_responses(domain: dict[str, Any]) -> None:
+    # the form's validation action asks each question with custom.asks; an utter_ask_<fact> would be asked too
+    assert not [r for r in domain["responses"] if r.startswith("utter_ask_")]
+    for variants in domain["responses"].values():
+        for variant in variants:
+            for button in variant.get("buttons", []):
+                assert "{" not in button["payload"], "braces in a response trip Rasa's interpolator"
 
 
 def test_actions_in_the_domain_exist() -> None:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    names = {ValidateEligibilityForm().name(), ActionGiveAssessment().name(), ActionExplainPolicy().name()}
-    assert set(domain["actions"]) == names
+    actions = (
+        ValidateEligibilityForm(),
+        ActionGiveAssessment(),
+        ActionExplainPolicy(),
+        ActionExplainProcedure(),
+        ActionAnswerOutOfScope(),
+        ActionExplainReasons(),
+    )
+    assert set(domain["actions"]) == {a.name() for a in actions}
 
 
 def test_rules_use_only_known_responses_and_actions(domain: dict[str, Any]) -> None:

@@ -1,59 +1,118 @@
-"""action_explain_policy: title, article, verbatim quote, next steps; personal status when facts are known."""
+"""action_explain_policy, the procedure and out-of-scope answers: what was asked is answered, with custom.explained."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.explain_policy import ActionExplainPolicy
+from actions.procedures import ActionAnswerOutOfScope, ActionExplainProcedure
 from rules import default_policies
-from rules.policy import source_text
-from tests.actions.conftest import AS_OF, entity, make_tracker
+from tests.actions.conftest import AS_OF, make_tracker, slot_events
 
 
-async def explain(text: str, policy_id: str | None, slots: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
-    ents = [entity(text, text[-4:], "policy", policy_id)] if policy_id else []
+def policy(*ids: str) -> list[dict[str, Any]]:
+    return [{"entity": "policy", "value": i} for i in ids]
+
+
+async def run(action: Any, domain: dict[str, Any], **kwargs: Any) -> tuple[dict[str, Any], CollectingDispatcher]:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(intent="ask_policy", text=text, entities=ents, slots=slots)
-    events = await ActionExplainPolicy(today=lambda: AS_OF).run(dispatcher, tracker, {})
-    assert len(dispatcher.messages) == 1
-    return dispatcher.messages[0]["text"], events
+    events = await action.run(dispatcher, make_tracker(**kwargs), domain)
+    return slot_events(events), dispatcher
 
 
-@pytest.mark.parametrize("policy_id", default_policies().ids)
-async def test_every_measure_can_be_explained(policy_id: str) -> None:
-    policy = default_policies().get(policy_id)
-    assert policy is not None
-    text, events = await explain("请问这个政策是什么", policy_id)
-    assert policy.title in text
-    assert f"《意见》{policy.article}" in text
-    opinion = source_text()
-    for quote in policy.quotes:
-        assert f"“{quote}”" in text
-        assert quote in opinion  # verbatim
-    steps = policy.next_steps.get(policy.on_match) or ()
-    if steps:
-        assert steps[0].rstrip("。；") in text
-    assert events == [{"event": "slot", "timestamp": None, "name": "policy", "value": policy_id}]
+async def test_one_measure_is_explained_with_its_article_quote_and_next_step(domain: dict[str, Any]) -> None:
+    action = ActionExplainPolicy(today=lambda: AS_OF)
+    slots, dispatcher = await run(
+        action,
+        domain,
+        intent="ask_policy",
+        text="公益性岗位是什么",
+        entities=policy("public_welfare_post"),
+        active_form=None,
+    )
+    (message,) = dispatcher.messages
+    measure = default_policies().get("public_welfare_post")
+    assert measure is not None
+    assert measure.title in message["text"] and measure.article in message["text"]
+    assert measure.shown_quotes[0] in message["text"]
+    assert message["custom"] == {"explained": ["public_welfare_post"], "answer": "measure"}
+    assert slots["focus"] == ["public_welfare_post"] and slots["check_follows"] is True
 
 
-async def test_known_facts_give_a_personal_note() -> None:
-    policy = default_policies().get("hardship_subsidies")
-    assert policy is not None
-    text, _ = await explain("什么是就业困难人员补贴", "hardship_subsidies", {"hardship_certified": True})
-    assert policy.explanations["eligible"] in text
-    assert "可以申请" in text
+async def test_a_family_is_listed_one_line_each(domain: dict[str, Any]) -> None:
+    ids = ("graduate_hiring_subsidy", "graduate_social_insurance_subsidy")
+    slots, dispatcher = await run(
+        ActionExplainPolicy(today=lambda: AS_OF),
+        domain,
+        intent="ask_policy",
+        text="招高校毕业生单位有什么补贴",
+        entities=[*policy(*ids), {"entity": "audience", "value": "employer"}],
+        active_form=None,
+    )
+    (message,) = dispatcher.messages
+    assert message["custom"]["explained"] == list(ids)
+    assert message["text"].count("•") == 2
+    assert slots["audience"] == "employer" and slots["focus"] == list(ids)
 
 
-async def test_no_measure_named_asks_which_one() -> None:
-    text, events = await explain("政策怎么样", None)
-    assert "哪一项" in text
-    assert events == []
+async def test_facts_in_the_question_are_recorded(domain: dict[str, Any]) -> None:
+    slots, dispatcher = await run(
+        ActionExplainPolicy(today=lambda: AS_OF),
+        domain,
+        intent="ask_policy",
+        text="我跑外卖的，路上摔了有没有保障",
+        entities=policy("platform_worker_injury_protection"),
+        active_form=None,
+    )
+    assert slots["platform_worker"] is True
+    assert "记下了" in dispatcher.messages[0]["text"]
 
 
-async def test_unknown_id_sends_to_the_station() -> None:
-    text, events = await explain("什么是火星补贴", "mars_subsidy")
-    assert "12333" in text
-    assert events == []
+async def test_an_unclear_question_offers_candidates_and_no_check(domain: dict[str, Any]) -> None:
+    candidates = [{"entity": "policy_candidate", "value": v} for v in ("hardship_subsidies", "price_temporary_subsidy")]
+    slots, dispatcher = await run(
+        ActionExplainPolicy(today=lambda: AS_OF), domain, intent="ask_policy", text="有什么补贴", entities=candidates,
+        active_form=None,
+    )  # fmt: skip
+    (message,) = dispatcher.messages
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/ask_policy{"policy": "hardship_subsidies"}',
+        '/ask_policy{"policy": "price_temporary_subsidy"}',
+    ]
+    assert slots["check_follows"] is False and "focus" not in slots
+
+
+async def test_a_question_inside_the_full_check_does_not_narrow_it(domain: dict[str, Any]) -> None:
+    slots, _ = await run(
+        ActionExplainPolicy(today=lambda: AS_OF), domain, intent="ask_policy", text="", entities=policy("renren_leye")
+    )
+    assert "focus" not in slots and slots["check_follows"] is None
+
+
+async def test_a_procedure_is_answered_and_sets_no_fact(domain: dict[str, Any]) -> None:
+    slots, dispatcher = await run(
+        ActionExplainProcedure(),
+        domain,
+        intent="ask_procedure",
+        text="那我去哪里做失业登记",
+        entities=[{"entity": "topic", "value": "unemployment_registration"}],
+    )
+    assert slots == {}
+    (message,) = dispatcher.messages
+    assert "登记" in message["text"]
+    assert "explained" in message["custom"]
+
+
+async def test_out_of_scope_says_where_to_ask(domain: dict[str, Any]) -> None:
+    _, dispatcher = await run(
+        ActionAnswerOutOfScope(),
+        domain,
+        intent="out_of_scope",
+        text="居住证积分怎么算",
+        entities=[{"entity": "topic", "value": "residence_points"}],
+    )
+    (message,) = dispatcher.messages
+    assert any(where in message["text"] for where in ("12333", "12345", "服务站"))
+    assert message["custom"]["explained"] == [] and message["custom"]["answer"] == "out_of_scope"

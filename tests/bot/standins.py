@@ -240,6 +240,16 @@ RARE_SITUATIONS = {
 }
 
 
+def multi_select_message() -> dict[str, Any]:
+    """The real question message of the `situations` multi-select, as the REST channel sends it."""
+    from actions.question_messages import question_message
+    from rules.questions import plan_questions
+
+    question = next(q for q in plan_questions({}, dt.date(2022, 7, 1)) if q.key == "situations")
+    message = question_message(question)
+    return {"text": message["text"], "buttons": message["buttons"], "custom": message["json_message"]}
+
+
 def canned_assessment(facts: dict[str, Any] | None = None, as_of: str = "2022-07-01") -> dict[str, Any]:
     return assess(facts or GRADUATE_FACTS, dt.date.fromisoformat(as_of)).to_dict()
 
@@ -318,6 +328,8 @@ class StandinDialogue:
             return [{"recipient_id": sender, "text": "好的，我们重新开始。"}]
         if "人工" in text or text == "/human_handoff":
             return [{"recipient_id": sender, "text": HANDOFF_TEXT}]
+        if text == "情况多选":  # the form's own multi-select question, options and buttons as the bot sends them
+            return [{"recipient_id": sender, **multi_select_message()}]
         if "多选" in text:
             return [{"recipient_id": sender, **RARE_SITUATIONS}]
         return [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -210,3 +212,34 @@ def test_no_token_means_no_telegram(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     assert TelegramConfig.from_env() is None
     assert telegram_bot.main() == 0
     assert "not started" in capsys.readouterr().out
+
+
+async def test_a_multi_select_is_toggles_and_done_sends_one_answer(polling: FakeTelegram, rasa: FakeRasa) -> None:
+    from tests.bot.standins import multi_select_message
+
+    polling.push_text(USER, "情况多选")
+    sent = await wait_calls(polling, "sendMessage")
+    rows = sent[0]["reply_markup"]["inline_keyboard"]
+    options = multi_select_message()["custom"]["select"]["options"]
+    assert [row[0]["text"] for row in rows[: len(options)]] == [f"☐ {o['title']}" for o in options]
+    assert rows[-1][0]["text"] == "完成"
+    first, second = rows[0][0]["callback_data"], rows[1][0]["callback_data"]
+    polling.push_callback(USER, first)
+    edited = await wait_calls(polling, "editMessageReplyMarkup")
+    assert edited[0]["reply_markup"]["inline_keyboard"][0][0]["text"].startswith("☑")
+    polling.push_callback(USER, second)
+    polling.push_callback(USER, second)  # toggled on and off again
+    await wait_calls(polling, "editMessageReplyMarkup", 3)
+    polling.push_callback(USER, rows[-1][0]["callback_data"])
+    await asyncio.to_thread(lambda: _wait_received(rasa, 2))
+    answer = json.loads(rasa.received[-1]["message"].removeprefix("/inform"))
+    asks = multi_select_message()["custom"]["asks"]
+    assert set(answer) == set(asks)
+    assert answer[options[0]["fact"]] is True
+    assert all(answer[name] is False for name in asks if name != options[0]["fact"])
+
+
+def _wait_received(rasa: FakeRasa, count: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while len(rasa.received) < count and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -45,3 +45,16 @@ def test_rasa_down_says_so_and_keeps_going(fake_rasa: FakeRasa) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count(UNAVAILABLE_TEXT) == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_several_numbers_answer_a_multi_select_at_once() -> None:
+    from bot.display import display, select_payload
+    from bot.rasa_client import parse_messages
+    from bot.terminal import outgoing
+    from tests.bot.standins import multi_select_message
+
+    (shown,) = display(parse_messages([multi_select_message()]))
+    assert shown.kind == "multi_select"
+    assert outgoing("1 3", shown) == select_payload(shown, {0, 2})
+    assert outgoing("1", shown) == shown.buttons[0].payload  # one number: that button
+    assert outgoing("我是农民工", shown) == "我是农民工"

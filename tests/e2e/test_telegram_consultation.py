@@ -53,9 +53,9 @@ async def _replies_after(tg: FakeTelegram, before: int) -> list[dict[str, Any]]:
 
 
 def _pick(keyboard: list[list[dict[str, Any]]]) -> str:
-    """callback_data of 不是 (or 不知道, or the first button): a person who fits few measures."""
+    """callback_data of 不是 / 完成 with nothing toggled (a multi-select) / 不知道: a person who fits few measures."""
     buttons = {b["text"]: b["callback_data"] for row in keyboard for b in row}
-    for label in ("不是", "不知道"):
+    for label in ("不是", "完成", "不知道"):
         if label in buttons:
             return buttons[label]
     return next(iter(buttons.values()))
@@ -65,18 +65,20 @@ async def test_a_person_reaches_an_assessment_by_pressing_buttons(real_stack: St
     tg = telegram
     before = len(tg.calls_of("sendMessage"))
     tg.push_text(USER, OPENING)
-    pressed = 0
+    pressed = toggled = 0
     transcript: list[str] = []
     deadline = time.monotonic() + 300
     for _ in range(40):
         replies = await _replies_after(tg, before)
         before += len(replies)
         transcript.extend(r.get("text", "") for r in replies)
-        if any("【可以申请】" in r.get("text", "") for r in replies):
+        if any("根据您告诉我的情况" in r.get("text", "") for r in replies):
             break
         assert time.monotonic() < deadline, "\n".join(transcript)
         keyboard = next((r["reply_markup"]["inline_keyboard"] for r in replies if r.get("reply_markup")), None)
         if keyboard:
+            if any(b["text"].startswith("☐") for row in keyboard for b in row):
+                toggled += 1  # a multi-select: its options are toggles, 完成 sends them
             tg.push_callback(USER, _pick(keyboard))
             pressed += 1
         else:
@@ -86,8 +88,9 @@ async def test_a_person_reaches_an_assessment_by_pressing_buttons(real_stack: St
 
     answer = "\n".join(transcript)
     assert "记下了" in answer and "6个月" in answer, answer[:500]  # the facts in the greeting were taken
-    assert "《意见》四(二)" in answer  # the 失业 measures, cited
+    assert "四(二)" in answer  # the 失业 measures, cited
     assert pressed >= 3, "the questions were answered with inline buttons"
+    assert toggled >= 1, "a multi-select question was answered with its 完成 button"
     assert len(tg.calls_of("answerCallbackQuery")) == pressed
 
     sender = sender_id("telegram", USER, SALT)

@@ -40,6 +40,8 @@ INTENTS = {
     "restart",
     "help",
     "show_result",
+    "ask_procedure",
+    "why",
 }
 ENTITIES = {"policy", "duration", "age", "year", "employment_status", "hardship_group", "fact", "industry"}
 POLICY_IDS = [line.strip() for line in (ROOT / "rules" / "policies" / "ORDER").read_text().splitlines() if line.strip()]

@@ -1,0 +1,90 @@
+"""Which intent a message carries, decided over DIET's guess by what the readers find in it.
+
+DIET classifies intents from examples and, like any classifier, misses paraphrases it has not seen: half of
+the policy questions written by strangers did not reach `ask_policy`. The measure matcher and the fact
+reader are rules over the project's own lexicon, so where they are sure they decide:
+
+- a question about one or more measures → `ask_policy` with one `policy` entity per measure (a family
+  question lists its members); a question whose measure cannot be told → `ask_policy` with
+  `policy_candidate` entities to offer as buttons; a need stated without a question (想考个证转行做电工) →
+  `inform` with the `policy` entities, which the form explains when it starts;
+- how/where to do something tied to a measure → `ask_procedure` (never sets a fact);
+- a question near the opinion but outside it → `out_of_scope` with the `topic` to answer from;
+- a statement of facts that DIET took for something else (a greeting with facts, an English sentence, a
+  fallback) → `inform`.
+An `audience` entity says the writer speaks for an employer. What DIET decides with confidence among the
+conversation-control intents (restart, 先看结果, 转人工, goodbye …) stays, unless a measure is named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from understanding.facts import read
+from understanding.measures import match_question
+
+# what DIET decides with confidence among these stays (帮我看看能申请什么 is the full check, not a measure)
+CONTROL_INTENTS = frozenset(
+    {
+        "restart",
+        "show_result",
+        "human_handoff",
+        "goodbye",
+        "thanks",
+        "bot_challenge",
+        "help",
+        "dont_know",
+        "why",
+    }
+)
+# intents a statement of facts may be mistaken for
+FACT_LIKE = frozenset({"nlu_fallback", "out_of_scope", "greet", "affirm", "deny", "ask_policy", "thanks"})
+SURE = 0.6
+# the date facts are read against does not matter here: only whether the message states any
+_ANY_DAY = dt.date(2022, 7, 1)
+
+
+@dataclass(frozen=True)
+class Route:
+    intent: str | None  # None: keep DIET's intent
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    reason: str = ""
+
+
+def _entities(name: str, values: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
+    return [{"entity": name, "value": v, "extractor": "QuestionRouter"} for v in values]
+
+
+def route(text: str, intent: str | None, confidence: float) -> Route:
+    """The intent and entities for a normalised message, given DIET's intent and confidence."""
+    if not text or text.startswith("/"):
+        return Route(None, reason="payload")
+    match = match_question(text)
+    audience = _entities("audience", ["employer"]) if match.audience == "employer" else []
+    control = intent in CONTROL_INTENTS and confidence >= SURE
+    asked = match.question or intent == "ask_policy"  # a statement of a need (还没找到工作) is not a question
+    if intent == "check_my_eligibility" and confidence >= SURE and match.kind in ("unclear", "none"):
+        return Route(None, audience, "DIET: the full check (帮我看看能申请什么)")
+    if match.kind in ("measure", "family") and asked and (not control or match.score >= 0.9):
+        return Route("ask_policy", _entities("policy", match.policy_ids) + audience, f"matcher: {match.kind}")
+    if match.kind in ("measure", "family") and not control:
+        # a need stated, not asked (我是外卖小哥，想考个证): facts to record, and the measures it points to,
+        # which the form explains first when it starts (inside a form it is an answer like any other)
+        return Route("inform", _entities("policy", match.policy_ids) + audience, "matcher: a need stated")
+    if control:
+        return Route(None, audience, "DIET: a conversation-control intent")
+    if match.kind in ("procedure", "out_of_scope") and not (match.question or intent == match.kind):
+        match = replace(match, kind="none")  # 想干到退休 answering a question is not a question about pensions
+    if match.kind == "procedure":
+        topic = _entities("topic", [match.topic]) if match.topic else []
+        return Route("ask_procedure", _entities("policy", match.policy_ids) + topic + audience, "matcher: procedure")
+    if match.kind == "out_of_scope":
+        return Route("out_of_scope", _entities("topic", [match.topic] if match.topic else []), "matcher: out of scope")
+    states_facts = bool(read(text, as_of=_ANY_DAY).facts)
+    if match.kind == "unclear" and not states_facts:
+        return Route("ask_policy", _entities("policy_candidate", match.candidates) + audience, "matcher: unclear")
+    if states_facts and (intent in FACT_LIKE or intent is None):
+        return Route("inform", audience, "reader: the message states facts")
+    return Route(None, audience, "DIET")
