@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import clock
 from actions.explain_policy import explain_measures, policies_asked
-from actions.question_messages import question_message
+from actions.question_messages import question_message, which_one_message
 from actions.slots import (
     AS_OF,
     ASKED,
@@ -166,6 +166,10 @@ class ValidateEligibilityForm(FormValidationAction):
         plan = plan_questions(facts, as_of, audience=audience, focus=focus, skip=new_skipped)
         if not plan:
             return [*events, SlotSet(REQUESTED_SLOT, None), SlotSet(ASKED, None)]
+        unclear = next(((n, vs) for n, vs in turn.ambiguous.items() if n not in facts), None)
+        if unclear is not None:  # two readings of what was said: ask which, before anything else
+            dispatcher.utter_message(**which_one_message(*unclear))
+            return [*events, SlotSet(REQUESTED_SLOT, unclear[0]), SlotSet(ASKED, [unclear[0]])]
         question = plan[0]
         quiet = len(dispatcher.messages) > messages_before
         if question.key == pending and turn.empty and intent in FACT_INTENTS and not turn.is_question and not quiet:

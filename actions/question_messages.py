@@ -59,3 +59,12 @@ def question_message(question: Question) -> dict[str, Any]:
     if buttons:
         buttons.append(DONT_KNOW)
     return {"text": question.text, "buttons": buttons, "json_message": custom}
+
+
+def which_one_message(name: str, values: tuple[Any, ...]) -> dict[str, Any]:
+    """A message asks which of two readings of what the person said is meant (刚毕业 in spring: which year?)."""
+    fact = FACTS[name]
+    shown = [fact.describe_value(v) for v in values]
+    text = f"您说的{fact.label}是{'还是'.join(shown)}？"
+    buttons = [{"title": s, "payload": fact_payload({name: v})} for s, v in zip(shown, values, strict=True)]
+    return {"text": text, "buttons": [*buttons, DONT_KNOW], "json_message": {"asks": [name]}}

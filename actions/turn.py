@@ -31,6 +31,7 @@ class Turn:
     unknown: list[str] = field(default_factory=list)  # 不知道
     complaints: list[str] = field(default_factory=list)  # values refused, said to the person
     notes: dict[str, str] = field(default_factory=dict)  # 按至少12个月记
+    ambiguous: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # two readings: asked, not guessed
     audience: str | None = None
     as_of: dt.date | None = None  # an evaluation date the message asks for
     from_payload: bool = False
@@ -100,6 +101,7 @@ def read_message(
     else:
         reading = read(text, asked=asked, known=known, as_of=as_of, audience=audience)
         raw, denied, turn.notes, turn.unknown = reading.facts, reading.denied_groups, reading.notes, reading.unknown
+        turn.ambiguous = dict(reading.ambiguous)
         turn.audience, turn.is_question = reading.audience, reading.is_question
         if intent == "dont_know" and asked and not raw:
             turn.unknown = [name for name in asked if name not in known]

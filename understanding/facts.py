@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,9 +48,9 @@ NEGATORS = (
 )
 # after a phrase: 失业登记还没做 / 失业金没领 / 低保没有
 _POST_NEGATION = re.compile(
-    r"^[我也还都却]{0,2}(?:还没有|还没|没有|没|未|不)(?:[做办弄去领登记认定申请有过]|$|[，。,!！]?$)"
+    r"^[我也还都却]{0,2}(?:还没有|还没|没有|没|未|不)(?:[做办弄去领登记认定申请有过]|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
 )
-_CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：]|但是|可是|不过|而且|并且|然后|所以|只是|另外")
+_CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|可是|不过|而且|并且|然后|所以|只是|另外")
 _QUESTION_WORDS = re.compile(
     r"能不能|可不可以|可以吗|能否|是否|会不会|要不要|有没有|有什么|有啥|有哪些|怎么|怎样|如何|哪里|哪儿|去哪|在哪|哪些|"
     r"什么|多少|几个|能领|能申请|可以申请|能享受|可以享受|能拿|可以拿|该怎么|吗|\?|？"
@@ -70,7 +71,7 @@ _PAST = re.compile(r"以前|之前|原来|曾经|过去|早年|之前在")
 
 _UNEMPLOYMENT_WORDS = re.compile(
     r"失业|没工作|没有工作|没上班|没有上班|没在上班|待业|下岗|被辞|辞退|被裁|裁员|裁了|辞了|离职|辞职|倒闭|解除|没续|不续|到期|没活|"
-    r"歇着|待着|呆着|闲着|找工作|没找到|尚未就业|未就业|没就业|无业|丢了工作|被开|开除|炒了|蹲|不干了|停工|歇业|赋闲|在家"
+    r"歇着|待着|呆着|闲着|没找到|尚未就业|未就业|没就业|无业|丢了工作|被开|开除|炒了|蹲|不干了|停工|歇业|赋闲|在家"
 )
 # a duration that is how long someone did something else: 干了二十年, 怀孕五个月, 住了八年, 戒了两年
 _OTHER_DURATION = re.compile(
@@ -82,11 +83,12 @@ _DURATION = re.compile(
     rf"(?:{NUMBER}|几)(?:个)?(?:多|来)?(?:个)?(?:半)?年(?:半|多)?(?:零(?:{NUMBER})个月)?|(?:{NUMBER}|几|半)(?:个)(?:多|半)?月|"
     rf"半年多?|大半年|(?:{NUMBER}|几)(?:个)?(?:多)?(?:星期|礼拜|周|天)"
 )
+_NEUTRAL_WORDS = re.compile(r"失业登记|登记失业|失业保险金|失业保险|失业金|失业证")
 _JUST_LOST = re.compile(
-    r"(?:刚|才|刚刚)[^，。]{0,5}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期)"
+    r"(?:刚|才|刚刚)[^，。]{0,5}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期|炒|辞|裁)"
 )
 _SINCE_POINT = re.compile(
-    r"被辞|辞退|被裁|裁员|裁了|辞了|离职|辞职|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
+    r"被辞|辞退|被裁|裁员|裁了|辞了|炒|离职|辞职|裸辞|优化|撤|关了|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
     r"到现在|至今|以来|开始|就"
 )
 _AGE = (
@@ -100,6 +102,15 @@ _AGE = (
     re.compile(r"(?:^|[，,、 ])(?:男|女)[，,、 ](?P<n>[0-9]{2})(?![0-9年个月届])"),
     re.compile(r"(?P<n>[一二三四五六七八九]十)(?:出头|多)(?!年|个|天|月|万|块|元|斤|公里|小时|次|岁的)"),
     re.compile(r"(?P<n>[一二三四五六七八九]十[一二三四五六七八九][一二三四五六七八九])(?!个|年|月)"),
+    re.compile(r"(?:才|都|已经|快)(?P<n>[二三四五六七八九]十[一二三四五六七八九]?)(?:岁|了)?$"),
+    re.compile(
+        r"^(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|[1-9][0-9])岁?$"
+    ),  # 二十三，…: a first clause that is a number
+    # 二十八了 / 她五十七了 / 52了: a number of years said alone is an age
+    re.compile(
+        r"(?:^|[，,、 我她他俺])(?:今年|已经|都|快)?"
+        r"(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|[1-9][0-9])(?:了|啦)(?:$|[，,。！!吧])"
+    ),
 )
 _AGE_OTHER = re.compile(r"岁的(?:孩子|儿子|女儿|宝宝|小孩|娃)|岁以上|岁以下|岁以内|周岁以")
 _YEAR_FORMS = (
@@ -107,14 +118,15 @@ _YEAR_FORMS = (
     re.compile(r"(?P<y>(?:19|20)[0-9]{2}|[0-9]{2}|[一二〇零三四五六七八九]{2,4})年[^，。]{0,8}毕业(?!班)"),
     re.compile(r"毕业于(?P<y>(?:19|20)[0-9]{2})"),
     re.compile(r"(?P<y>(?:19|20)[0-9]{2})\s*(?:毕业生|毕业)"),
-    re.compile(r"(?P<y>今年|去年|前年|明年|后年)(?:[^，。]{0,4})毕业(?!班)"),
+    re.compile(r"(?P<y>今年|去年|前年|明年|后年)(?:[^，。]{0,8})毕业(?!班)"),
     re.compile(r"毕业(?:快|已经|都)?(?P<n>[0-9一二三四五六七八九十两]+)年"),
 )
 _JUST_GRADUATED = re.compile(r"刚毕业|刚刚毕业|才毕业|毕业不久|刚从[^，。]{1,10}毕业|应届毕业")
 # the writer speaks for an employer (not: 公司的HR说合同不续了)
 _EMPLOYER = re.compile(
     r"我是[^，。]{0,12}(?:HR|人事|老板|负责人|经理|招聘)|作为(?:HR|人事|企业|单位|老板)|(?:HR|人事)(?:想|问|咨询|请问)|"
-    r"我们(?:是)?(?:一家|做|开|[^，。家]{0,6}(?:公司|企业|店|厂|酒店|饭店|餐厅|旅行社|单位|机构|馆))|本公司|我司|企业主|用人单位|"
+    r"我们是一家|我们(?:是)?(?:做|开|[^，。家]{0,6}(?:公司|企业|店|厂|酒店|饭店|餐厅|旅行社|单位|机构|馆|民宿|宾馆))|"
+    r"本公司|我司|企业主|用人单位|想招[^，。]{0,4}(?:人|员|工|个|名)|"
     r"(?:公司|单位|店里|我们|厂里)(?:想|要|打算|准备)?招|想招(?:人|几个|一批|些)|招几个|招一批|招用"
 )
 _DONT_KNOW = re.compile(r"不知道|不清楚|不确定|不太清楚|说不好|说不准|忘了|不记得|记不清|不晓得|不懂|没概念|搞不清")
@@ -126,6 +138,9 @@ _NO = re.compile(r"^(?:不是|不|没有|没|无|否|还没|还没有|未|都不
 _NONE_OF_THEM = re.compile(
     r"都不是|都没有|都没|都不|一个都不|哪个都不|没有这些|没这些|以上都不|全都不|都不符合|都不属于|啥都不是|无"
 )
+# dialect and slang read as standard words before anything else (木有 is 没有; 阿拉 is 我)
+_DIALECT = (("木有", "没有"), ("莫得", "没有"), ("冇", "没有"), ("没得", "没有"), ("阿拉", "我"), ("侬", "你"),
+            ("啥子", "什么"), ("寻着", "找着"), ("寻工作", "找工作"), ("俺", "我"), ("米有", "没有"))  # fmt: skip
 _FILLER = re.compile(r"[，。,.!！?？~～…、\s]|吧|啊|呀|呢|哈|嘛|哦|噢|额|呃|的|了|哈哈|吗")
 
 
@@ -231,6 +246,7 @@ class _Collector:
         self.facts: dict[str, Any] = {}
         self.denied: list[str] = []
         self.notes: dict[str, str] = {}
+        self.ambiguous: dict[str, tuple[Any, ...]] = {}
 
     def set(self, fact: str, value: Any, *, weak: bool = False) -> None:
         if weak and fact in self.facts:
@@ -253,7 +269,9 @@ class _Collector:
                 items.remove(value)
 
 
-_CURRENT_ONLY = frozenset({"employment_status", "platform_worker"})
+# a bare degree word (大专) is weaker than a statement about oneself: 人家招人都要大专 does not undo 初中文化
+_BARE_WORDS = frozenset({"本科", "大专", "硕士", "博士", "研究生", "毕业生"})
+_CURRENT_ONLY = frozenset({"employment_status", "platform_worker", "hired_as_teacher"})
 
 
 def _negation(text: str, m: _Match) -> bool:
@@ -270,13 +288,17 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
     for i, m in enumerate(matches):
         facts_here = {a.fact for a in m.assignments if a.primary}
         # a pattern overlapping a negated phrase of the same fact is negated with it (还没被学校录用当老师)
-        negated = negations[i] or any(
-            negations[j]
-            and j != i
-            and o.start < m.end
-            and m.start < o.end
-            and facts_here & {a.fact for a in o.assignments}
-            for j, o in enumerate(matches)
+        positive = any(a.primary and a.value is not False for a in m.assignments)
+        negated = negations[i] or (
+            positive
+            and any(  # a negative reading (登记也没办) is not turned round again
+                negations[j]
+                and j != i
+                and o.start < m.end
+                and m.start < o.end
+                and facts_here & {a.fact for a in o.assignments}
+                for j, o in enumerate(matches)
+            )
         )
         intended = bool(_INTENT.search(clause_text[: m.start]))
         for a in m.assignments:
@@ -287,7 +309,8 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 continue
             fact = FACTS[a.fact]
             if not negated:
-                out.set(a.fact, a.value, weak=not a.primary)
+                weak = not a.primary or clause_text[m.start : m.end] in _BARE_WORDS
+                out.set(a.fact, a.value, weak=weak)
             elif not a.primary:
                 continue
             elif fact.type == "bool":
@@ -311,7 +334,12 @@ def _place_patterns() -> dict[str, re.Pattern[str]]:
     provinces = "|".join(map(re.escape, lists["provinces_and_cities"]))
     return {
         "shanghai_college": re.compile("|".join(map(re.escape, lists["shanghai_colleges"]))),
-        "other_college": re.compile("|".join(map(re.escape, lists["other_colleges"]))),
+        "other_college": re.compile("|".join(re.escape(n) for n in lists["other_colleges"] if len(n) > 2)),
+        "other_college_short": re.compile("|".join(re.escape(n) for n in lists["other_colleges"] if len(n) == 2)),
+        # 本科在UK读的, 在国外读的大学
+        "abroad": re.compile(rf"(?:在)?(?:{'|'.join(map(re.escape, lists['abroad']))})(?:读|上|念)"),
+        # 武汉读的 (in a message about college)
+        "read_in": re.compile(rf"(?:{provinces})(?:读|上|念)的"),
         # 南京大学, 武汉理工: a place and a kind of college
         "college_elsewhere": re.compile(rf"(?:{provinces})[^，。的]{{0,6}}(?:大学|学院|师范|理工|财经|工业|农业|医科)"),
         # 大学在武汉读的, 学校在河南
@@ -335,11 +363,15 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
         if re.search(r"毕业", text[m.end() : m.end() + 8]) or "毕业于" in text[max(0, m.start() - 6) : m.start()]:
             out.set("is_college_graduate", True, weak=True)
         return
+    about_college = bool(_COLLEGE_CONTEXT.search(message))
     elsewhere = bool(
         patterns["other_college"].search(text)
         or patterns["college_elsewhere"].search(text)
         or patterns["studied_elsewhere"].search(text)
-        or (_COLLEGE_CONTEXT.search(message) and patterns["studied_in"].search(text))
+        or patterns["abroad"].search(text)
+        or (about_college and patterns["studied_in"].search(text))
+        or (about_college and patterns["read_in"].search(text))
+        or (about_college and patterns["other_college_short"].search(text))
     )
     if elsewhere:
         out.set("graduated_from_shanghai_college", False)
@@ -384,8 +416,11 @@ def _read_year(text: str, as_of: dt.date, out: _Collector) -> None:
         if year is not None and 1940 <= year <= as_of.year + 6:
             out.set("graduation_year", year)
             return
-    if _JUST_GRADUATED.search(text) and "应届" not in text and as_of.month >= 6:
-        out.set("graduation_year", as_of.year, weak=True)
+    if _JUST_GRADUATED.search(text) and "应届" not in text and "graduation_year" not in out.facts:
+        if as_of.month >= 6:
+            out.set("graduation_year", as_of.year, weak=True)
+        else:  # 刚毕业 in spring: last summer's graduate, or one graduating this year? asked, not guessed
+            out.ambiguous["graduation_year"] = (as_of.year - 1, as_of.year)
 
 
 def _read_bare_year(text: str, message: str, out: _Collector) -> None:
@@ -398,6 +433,7 @@ def _read_bare_year(text: str, message: str, out: _Collector) -> None:
 def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[str, Any], as_of: dt.date,
                  out: _Collector) -> None:  # fmt: skip
     """Time out of work: a duration, a point in time or 刚失业, when it is about being out of work."""
+    text = _NEUTRAL_WORDS.sub("", text)  # 失业登记上个礼拜办的: the registration's time, not the job's
     about_work = bool(_UNEMPLOYMENT_WORDS.search(text))
     told_unemployed = (
         out.facts.get("employment_status") == "unemployed"
@@ -456,6 +492,33 @@ _BUSINESS = re.compile(
 _NOT_A_BUSINESS = re.compile(r"^(?:一家|一个|这家|那家|我们|我们的|本|贵|咱们|的|家|个|小|大|某|人|啥|什么)+$")
 
 
+_ECHO_NO = re.compile(r"(?:不是|没有|没|不|还没|还没有|未|并没有)(?:的事|过|呢|弄|办|做|打算|打算过|考虑|想过|有过)?")
+_ECHO_YES = re.compile(r"(?:是|对|有|嗯|当然|肯定是)(?:的|啊|呀)?")
+
+
+def _read_echoed_questions(all_clauses: list[Clause], out: _Collector) -> None:
+    """怀孕？没有的事 / 本市户籍？我不是 / 低保——不是: a yes/no fact echoed, then a bare answer to it.
+
+    The echo is a question (它？) or the key word alone; the answer is nothing but yes or no.
+    """
+    for clause, reply in itertools.pairwise(all_clauses):
+        matches = _phrase_matches(clause.text)
+        bools = {a.fact for m in matches for a in m.assignments if a.primary and FACTS[a.fact].type == "bool"}
+        if len(bools) != 1:
+            continue
+        fact = next(iter(bools))
+        word_alone = (
+            len(matches) == 1 and _FILLER.sub("", clause.text) == clause.text[matches[0].start : matches[0].end]
+        )
+        if not (clause.question or word_alone):
+            continue
+        core = _FILLER.sub("", re.sub(r"^(?:我|俺)", "", reply.text))
+        if _ECHO_NO.fullmatch(core):
+            out.set(fact, False)
+        elif _ECHO_YES.fullmatch(core):
+            out.set(fact, True)
+
+
 def _read_industry(text: str, out: _Collector) -> None:
     # an employer message that names its business but none of the listed industries: any other business
     if "employer_industry" in out.facts:
@@ -471,6 +534,7 @@ def _read_industry(text: str, out: _Collector) -> None:
 def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown: list[str]) -> None:
     fact = FACTS[asked]
     core = _FILLER.sub("", text)
+    stripped = re.sub(r"^(?:就是|就|只是|只有|只)(?=.)", "", core)  # 就初中
     if not core:
         return
     if _DONT_KNOW.search(text):
@@ -478,9 +542,9 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
         return
     if fact.type == "bool":
         spec = fact.read
-        if any(core.startswith(_FILLER.sub("", a)) for a in spec.answers_false):
+        if any(stripped.startswith(_FILLER.sub("", a)) for a in spec.answers_false):
             out.set(asked, False)
-        elif any(core.startswith(_FILLER.sub("", a)) for a in spec.answers_true):
+        elif any(stripped.startswith(_FILLER.sub("", a)) for a in spec.answers_true):
             out.set(asked, True)
         elif _NO.match(core):
             out.set(asked, False)
@@ -528,6 +592,8 @@ def read(
     asked = [a for a in asked if a in FACTS]
     known = known or {}
     message = to_chinese(text)
+    for word, standard in _DIALECT:
+        message = message.replace(word, standard)
     out = _Collector()
     reading = Reading()
     all_clauses = clauses(message)
@@ -550,6 +616,7 @@ def read(
         if part and not clause.other_person:
             _read_months(part, message, asked, known, as_of, out)
     _read_message_patterns(message, out)
+    _read_echoed_questions(all_clauses, out)
     if reading.audience == "employer":
         # an employer speaks for the company: what it says of people is about staff or hires, not the writer
         _read_industry(message, out)
@@ -566,6 +633,7 @@ def read(
     reading.facts = {k: v for k, v in out.facts.items()}
     reading.denied_groups = out.denied
     reading.notes = out.notes
+    reading.ambiguous = {k: vs for k, vs in out.ambiguous.items() if k not in out.facts and k not in known}
     return reading
 
 

@@ -51,6 +51,7 @@ FUZZY_MIN_LEN = 6
 MARGIN = 0.5  # every measure closer than this to the best one is part of the answer (ties, mostly)
 MEASURE_MIN = 4.0  # below this the question names no measure
 STATEMENT_MIN = 5.0  # a statement of a need without a question needs a specific cue
+SITUATION_MIN = 6.0  # a situation told in several clauses, neither asked nor a need said, needs a combination
 BARE_NAME_SHARE = 0.75  # a message that is mostly a measure's name asks about that measure
 MAX_MEASURES = 4
 MAX_CANDIDATES = 4
@@ -60,9 +61,12 @@ NAME = "name:"  # the concept holding a measure's names is called name:<id>
 GAP_REGEX = ".{0,6}"
 
 # A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
-_NEGATION = re.compile(r"(不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不|除了)$")
+# 除了 is no negation: 除了失业金还有什么 asks about more than 失业金, not without it.
+_NEGATION = re.compile(r"(不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不)$")
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没)$")
 _ECHO = re.compile(r"^[^?？]{1,12}[?？]((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$")
+_BESIDES = re.compile(r"除了[^,，。？?]{1,12}?(?=以外|之外|还|也|另外|[,，。？?]|$)")
+_CLAUSE_BREAK = re.compile(r"[,，。;；!！、\s]+")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
 
@@ -183,6 +187,10 @@ class MeasureCues:
 class Member:
     id: str
     only_if: str | None  # a concept name
+    unless: bool = False  # "id if not concept": the member holds only without the concept
+
+    def holds(self, hits: _Hits) -> bool:
+        return self.only_if is None or hits(self.only_if) != self.unless
 
 
 @dataclass(frozen=True)
@@ -291,7 +299,10 @@ def load_lexicon(path: Path = DATA_FILE) -> Lexicon:
     for name in lex.neutral:
         if name not in lex.concepts:
             raise ValueError(f"neutral: unknown concept {name!r}")
-    lex.markers = {str(k): _make_concept(f"marker:{k}", [str(t) for t in v]) for k, v in data["markers"].items()}
+    lex.markers = {
+        str(k): _make_concept(f"marker:{k}", _expand(str(k), {**raw_concepts, str(k): [str(t) for t in v]}))
+        for k, v in data["markers"].items()
+    }
 
     measures: list[MeasureCues] = []
     fuzzy_names: list[str] = []
@@ -329,7 +340,10 @@ def load_lexicon(path: Path = DATA_FILE) -> Lexicon:
             pid, _, cond = str(entry).partition(" if ")
             if pid not in kinds:
                 raise ValueError(f"families.{name}: {pid!r} is not a catalogue measure")
-            members.append(Member(pid, lex.concept(cond.strip()) if cond else None))
+            cond = cond.strip()
+            negated = cond.startswith("not ")
+            cond = cond.removeprefix("not ").strip()
+            members.append(Member(pid, lex.concept(cond) if cond else None, negated))
         families.append(
             Family(
                 str(name),
@@ -486,24 +500,24 @@ def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
 class _Scored:
     id: str
     score: float
-    cue: Cue
+    cue: Cue  # the best cue
+    matched: tuple[Cue, ...]  # every cue of the measure the text has
 
 
 def _score_measures(lex: Lexicon, hits: _Hits, audience: str, fuzzy: set[str]) -> list[_Scored]:
     scored: list[_Scored] = []
     for m in lex.measures:
-        best: Cue | None = None
-        for cue in m.cues:
-            if hits.cue(cue) and (best is None or cue.score > best.score):
-                best = cue
+        matched = [cue for cue in m.cues if hits.cue(cue)]
+        best = max(matched, key=lambda c: c.score, default=None)
         score = best.score if best else 0.0
         if m.id in fuzzy and score < FUZZY_NAME_SCORE and m.name_concept:
             best, score = Cue((m.name_concept,), (), FUZZY_NAME_SCORE), FUZZY_NAME_SCORE
+            matched.append(best)
         if best is None:
             continue
         if m.kind == "employer":
             score += EMPLOYER_BONUS if audience == "employer" else -EMPLOYER_BONUS
-        scored.append(_Scored(m.id, score, best))
+        scored.append(_Scored(m.id, score, best, tuple(matched)))
     scored.sort(key=lambda s: (-s.score, lex.order[s.id]))
     return scored
 
@@ -538,35 +552,46 @@ def _select(scored: list[_Scored]) -> list[_Scored]:
     return [s for s in scored if s.score > floor][:MAX_MEASURES]
 
 
-def _topical(lex: Lexicon, cue: Cue, family: Family) -> bool:
-    """Whether a cue says more than the family's own group: a topic of its own (当兵, 创业, a measure's name)."""
-    return any(c not in lex.neutral and c not in family.neutral and c not in family.triggers for c in cue.when)
+def _topical(lex: Lexicon, scored: _Scored, family: Family) -> bool:
+    """Whether a measure is a topic of its own beside the family's group (当兵, 实习, a name outside the group): its
+    best cues all say more than the group. A measure the group's words alone point at as strongly is the family's own
+    (大学生创业 for 创业: its name, but also 大学生 + 创业)."""
+    top = max(cue.score for cue in scored.matched)
+
+    def says_more(cue: Cue) -> bool:
+        return any(c not in lex.neutral and c not in family.neutral and c not in family.triggers for c in cue.when)
+
+    return all(says_more(cue) for cue in scored.matched if cue.score >= top)
 
 
 def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> tuple[Family, list[str]] | None:
     if not lex.markers["list_ask"].found_in(hits.text):
         return None
     strong = [s for s in scored if s.score >= STATEMENT_MIN]
-    best: tuple[int, Family, list[str]] | None = None
+    fitting: list[tuple[int, Family, list[str]]] = []
     for family in lex.families:
         if not any(hits(t) for t in family.triggers):
             continue
-        members = [
-            m.id
-            for m in family.members
-            if (m.only_if is None or hits(m.only_if)) and f"{NAME}{m.id}" not in hits.denied
-        ]
-        topics = {s.id for s in strong if _topical(lex, s.cue, family)}
+        members = [m.id for m in family.members if m.holds(hits) and f"{NAME}{m.id}" not in hits.denied]
+        topics = {s.id for s in strong if _topical(lex, s, family)}
         # a topic of its own answers the question; several of the family's own topics are an enumeration
         if topics and len(topics & set(members)) < 2:
             continue
-        covered = sum(1 for s in strong if s.id in members)
-        if best is None or covered > best[0]:
-            best = (covered, family, members)
-    if best is None:
+        fitting.append((sum(1 for s in strong if s.id in members), family, members))
+    if not fitting:
         return None
-    _, family, members = best
+    _, family, members = max(fitting, key=lambda f: f[0])  # the first of those covering most
+    if lex.markers["enumeration"].found_in(hits.text) and _group_family(lex, hits, family):
+        # groups listed side by side (失业的、就业困难的、毕业生分别能享受哪些): each group's family
+        for _, other, its_members in fitting:
+            if other is not family and _group_family(lex, hits, other):
+                members = [*members, *its_members]
     return family, _narrow(lex, hits.text, members, audience, family)
+
+
+def _group_family(lex: Lexicon, hits: _Hits, family: Family) -> bool:
+    """Whether a family is there for who someone is (毕业生, 失业的), not for what they want (创业, 培训)."""
+    return all(t in lex.neutral for t in family.triggers if hits(t))
 
 
 def _narrow(lex: Lexicon, text: str, members: list[str], audience: str, family: Family) -> list[str]:
@@ -580,7 +605,7 @@ def _narrow(lex: Lexicon, text: str, members: list[str], audience: str, family: 
     elif markers["post_ask"].found_in(text):
         wanted = {"post"}
     narrowed = members
-    if wanted is not None:
+    if wanted is not None and not markers["broad_ask"].found_in(text):
         narrowed = [m for m in narrowed if kinds[m] in wanted] or narrowed
     if family.audience != "employer":
         if audience == "employer":
@@ -611,11 +636,32 @@ def _out_of_scope(lex: Lexicon, hits: _Hits) -> tuple[OutOfScope, float] | None:
     return best
 
 
+def _besides_removed(lex: Lexicon, text: str, scored: list[_Scored], audience: str) -> list[_Scored]:
+    """The measures a text is about once what it already knows is left out (除了失业金还有什么: not a question about
+    失业金 alone): for telling a family question from a question about one measure."""
+    if "除了" not in text:
+        return scored
+    rest = _BESIDES.sub("", text)
+    return _score_measures(lex, _Hits(lex, rest), audience, _fuzzy_names(lex, rest))
+
+
 def _after_echo(text: str) -> str:
     """An answer that repeats the bot's question first (怀孕？没有的事, 长江渔民？不是…) asks nothing: only what
     follows the echoed question counts for telling a question from a statement."""
     m = _ECHO.match(text)
     return m.group(1) if m else text
+
+
+def _situation(scored: list[_Scored]) -> bool:
+    """Whether the best measure is told by a situation (a combination, or a plight that can only mean it), not by a
+    name alone (a name in a statement is often said in the negative: 没有在领失业金)."""
+    if not scored or scored[0].score < SITUATION_MIN:
+        return False
+    return not any(c.startswith(NAME) for c in scored[0].cue.when)
+
+
+def _clauses(text: str) -> int:
+    return sum(1 for part in _CLAUSE_BREAK.split(text) if part)
 
 
 def _ordered(ids: Iterable[str]) -> tuple[str, ...]:
@@ -641,6 +687,8 @@ def match_question(text: str) -> QuestionMatch:
     fuzzy = _fuzzy_names(lex, clean)
     scored = _score_measures(lex, hits, audience, fuzzy)
     top = scored[0].score if scored else 0.0
+    if not asks and not needs and asked_part == clean and _clauses(text) >= 2 and _situation(scored):
+        needs = True  # 我和老公都下岗了，家里没人上班: someone telling their plight to a policy bot wants to hear
     oos = _out_of_scope(lex, hits)
 
     def result(kind: str, ids: Sequence[str] = (), **kw: Any) -> QuestionMatch:
@@ -668,12 +716,12 @@ def match_question(text: str) -> QuestionMatch:
         if selected:
             return result("procedure", selected, topic="apply")
 
-    family = _family(lex, hits, scored, audience)
+    family = _family(lex, hits, _besides_removed(lex, clean, scored, audience), audience)
     if family is not None:
         fam, members = family
         # named measures come first: the family's own, and those asked about by name beside it
         specific = [
-            s.id for s in _select(scored) if s.score >= STATEMENT_MIN and (s.id in members or _topical(lex, s.cue, fam))
+            s.id for s in _select(scored) if s.score >= STATEMENT_MIN and (s.id in members or _topical(lex, s, fam))
         ]
         return result("family", [*specific, *members], family=fam.name)
     if selected:

@@ -31,7 +31,18 @@ MAX_TERM = 8
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 # Characters that look like the right one (not the same sound): wrong → right, only inside lexicon terms.
-SHAPE_TYPOS: dict[str, str] = {"微": "徽", "人": "入", "孔": "乳", "夫": "失", "藉": "籍", "栽": "裁", "载": "裁"}
+SHAPE_TYPOS: dict[str, str] = {
+    "微": "徽",
+    "人": "入",
+    "孔": "乳",
+    "夫": "失",
+    "藉": "籍",
+    "栽": "裁",
+    "载": "裁",
+    "囗": "口",
+}
+# Typos of a grammar character for a content one, common enough to correct anyway (失也 → 失业, 己经 → 已经).
+GRAMMAR_TYPOS = frozenset({("也", "业"), ("己", "已")})
 # Characters a correction never adds or removes: they carry the grammar (a negation, 为/未, 是, 在, question
 # words, pronouns …), so 被认定为就业 must not become 被认定未就业, nor 人员怎么 become 人员证么.
 GRAMMAR = frozenset("未没不无非否别莫勿是为有在了的过着吗呢也都还就又再和与及怎么什哪啥谁几我你他她它")
@@ -95,7 +106,8 @@ def _correction(window: str, candidates: Iterable[tuple[str, tuple[str, ...]]]) 
         if term == window:
             return None  # already right
         changes = [(a, b) for a, b in zip(window, term, strict=True) if a != b]
-        if len(changes) > max(1, len(term) // 2) or any(a in GRAMMAR or b in GRAMMAR for a, b in changes):
+        grammar = [(a, b) for a, b in changes if (a in GRAMMAR or b in GRAMMAR) and (a, b) not in GRAMMAR_TYPOS]
+        if len(changes) > max(1, len(term) // 2) or grammar:
             continue
         if _sounds_like(window, syllables) or _looks_like(window, term):
             return term

@@ -194,3 +194,16 @@ async def test_a_need_inside_the_form_is_an_answer(domain: dict[str, Any]) -> No
     )
     assert not any((m.get("custom") or {}).get("explained") for m in dispatcher.messages)
     assert slots["employment_status"] == "unemployed" and "focus" not in slots
+
+
+async def test_two_readings_are_asked_not_guessed(domain: dict[str, Any]) -> None:
+    # 刚毕业 said in March: last summer's graduate or this year's?
+    slots, dispatcher = await turn(domain, text="我大学刚毕业，还没找到工作", slots={"as_of": "2023-03-01"})
+    assert "graduation_year" not in slots
+    assert slots["requested_slot"] == "graduation_year"
+    message = asked_message(dispatcher)
+    assert message["text"] == "您说的毕业年份是2022还是2023？"
+    assert [b["payload"] for b in message["buttons"][:2]] == [
+        '/inform{"graduation_year":2022}',
+        '/inform{"graduation_year":2023}',
+    ]

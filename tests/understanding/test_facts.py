@@ -148,3 +148,20 @@ def test_an_employer_speaks_for_the_company() -> None:
     assert reading.audience == "employer"
     assert reading.facts == {"employer_industry": "住宿"}
     assert read("我是软件公司的人事", as_of=AS_OF).facts == {"employer_industry": "其他"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("上海户籍？我不是", {"shanghai_hukou": False}),  # the key word echoed, then the answer
+        ("低保——没有", {"minimum_living_allowance": False}),
+        ("入伍？没想过", {"enlisting": False}),
+        ("俺木有登记失业", {"registered_unemployed": False}),  # dialect: 木有 is 没有
+        ("他们都嫌我年纪大，我都四十九了", {"age": 49}),
+        ("大龄失业人员", {"hardship_groups": ["older_unemployed"], "employment_status": "unemployed"}),
+        ("初中文化，招工的都要大专", {"is_college_graduate": False}),  # a bare degree word does not undo it
+        ("我是护士，在医院上班，没在平台上接过单", {"employment_status": "employed", "platform_worker": False}),
+    ],
+)
+def test_echoes_dialect_and_weak_words(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected

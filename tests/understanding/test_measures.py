@@ -73,6 +73,14 @@ def test_a_statement_of_facts_is_not_a_question_even_about_unemployment() -> Non
         assert match.question is False
 
 
+def test_a_plight_told_in_several_clauses_reaches_its_measure_without_a_question() -> None:
+    match = match_question("我和老婆两个人都下岗了，家里没人上班")
+    assert match.kind == "measure" and match.question is False
+    assert match.policy_ids == ("zero_employment_family_guarantee",)
+    # a name said in a statement is no plight (it is often denied: 没有在领失业金)
+    assert match_question("失业两个月了，没有在领失业金").kind == "none"
+
+
 def test_the_same_facts_asked_as_a_question_reach_the_measure() -> None:
     match = match_question("我在领失业金，还能领几个月？")
     assert match.kind == "measure"
@@ -138,6 +146,54 @@ def test_one_topic_beside_a_group_is_that_measure_not_the_family() -> None:
     match = match_question("大学生去当兵有哪些优惠")
     assert match.kind == "measure"
     assert match.policy_ids == ("graduate_enlistment_support",)
+
+
+def test_what_a_question_already_knows_does_not_make_it_about_that_measure() -> None:
+    match = match_question("除了失业金，失业的人还能享受哪些政策")
+    assert match.kind == "family"
+    assert "reemployment_services" in match.policy_ids
+    # 除了 is no negation: the measure named after it is there to be matched
+    assert "unemployment_insurance_benefit" in match_question("除了失业金还有别的吗").policy_ids
+
+
+def test_a_measure_the_groups_words_alone_point_at_keeps_the_family() -> None:
+    match = match_question("大学毕业生想创业有哪些支持")
+    assert match.kind == "family"
+    assert {"graduate_entrepreneurship_support", "entrepreneurship_support"} <= set(match.policy_ids)
+
+
+def test_a_member_for_part_of_a_group_only_when_that_part_is_said() -> None:
+    assert "low_income_graduate_mentoring" not in match_question("毕业生有哪些政策").policy_ids
+    assert "low_income_graduate_mentoring" in match_question("低收入家庭的毕业生有哪些政策").policy_ids
+
+
+def test_an_employers_family_names_hiring_subsidies_only_for_hiring() -> None:
+    keeping = match_question("我们公司今年没业务，有哪些政策能帮企业撑下去")
+    hiring = match_question("我们公司想招人，有哪些政策")
+    hiring_ids = {"graduate_hiring_subsidy", "graduate_social_insurance_subsidy", "unemployed_hiring_subsidy"}
+    assert keeping.kind == hiring.kind == "family"
+    assert not hiring_ids & set(keeping.policy_ids)
+    assert hiring_ids <= set(hiring.policy_ids)
+
+
+def test_a_member_can_hold_only_without_a_concept(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["families"]["hardship"]["members"] = ["hardship_subsidies", "public_welfare_post if not post_word"]
+
+    lex = load_lexicon(_write(tmp_path, change))
+    family = next(f for f in lex.families if f.name == "hardship")
+    assert [(m.id, m.only_if, m.unless) for m in family.members] == [
+        ("hardship_subsidies", None, False),
+        ("public_welfare_post", "post_word", True),
+    ]
+
+
+def test_groups_listed_side_by_side_get_each_groups_family() -> None:
+    match = match_question("毕业生、残疾人分别有哪些政策")
+    assert match.kind == "family"
+    assert {"graduate_job_search_subsidy", "hardship_subsidies"} <= set(match.policy_ids)
+    # a topic listed for several groups stays that topic's family
+    assert match_question("大学生、残疾人创业分别有哪些支持").family == "startups"
 
 
 def test_an_unclear_policy_question_offers_two_to_four_candidates() -> None:
