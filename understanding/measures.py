@@ -62,10 +62,16 @@ GAP_REGEX = ".{0,6}"
 
 # A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
 # 除了 is no negation: 除了失业金还有什么 asks about more than 失业金, not without it.
-_NEGATION = re.compile(r"(不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不)$")
-_QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没)$")
+_NEGATION = re.compile(
+    r"((不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不)"
+    r"|(不|没|没有|并不|从没|还没)(打算|想|准备|考虑|计划|想过|打算过))$"
+)
+_QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没|想不想|要不要|打不打算|准不准备)$")
+NEGATION_REACH = 4  # characters before a term searched for a negation
 _ECHO = re.compile(r"^[^?？]{1,12}[?？]((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$")
 _BESIDES = re.compile(r"除了[^,，。？?]{1,12}?(?=以外|之外|还|也|另外|[,，。？?]|$)")
+_CLAUSE = re.compile(r"[^,，。;；!！、]+")
+_DENIAL = re.compile(r"[没不未无非别]")
 _CLAUSE_BREAK = re.compile(r"[,，。;；!！、\s]+")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
@@ -135,7 +141,7 @@ class Concept:
         found: list[tuple[int, int]] = []
         for regex in self._searched(chars):
             for m in regex.finditer(text):
-                before = text[max(0, m.start() - 3) : m.start()]
+                before = text[max(0, m.start() - NEGATION_REACH) : m.start()]
                 if _NEGATION.search(before) and not _QUESTION_FORM.search(before):
                     continue
                 found.append(m.span())
@@ -144,7 +150,7 @@ class Concept:
     def found_in(self, text: str, chars: frozenset[str] | None = None) -> bool:
         for regex in self._searched(chars):
             for m in regex.finditer(text):
-                before = text[max(0, m.start() - 3) : m.start()]
+                before = text[max(0, m.start() - NEGATION_REACH) : m.start()]
                 if _NEGATION.search(before) and not _QUESTION_FORM.search(before):
                     continue
                 return True
@@ -652,12 +658,15 @@ def _after_echo(text: str) -> str:
     return m.group(1) if m else text
 
 
-def _situation(scored: list[_Scored]) -> bool:
-    """Whether the best measure is told by a situation (a combination, or a plight that can only mean it), not by a
-    name alone (a name in a statement is often said in the negative: 没有在领失业金)."""
+def _situation(scored: list[_Scored], hits: _Hits) -> bool:
+    """Whether the best measure is told by a situation: a combination or a plight that can only mean it, or its name
+    in a clause without a negation (社区让我去干公益岗, not 没有在领失业金)."""
     if not scored or scored[0].score < SITUATION_MIN:
         return False
-    return not any(c.startswith(NAME) for c in scored[0].cue.when)
+    if not any(c.startswith(NAME) for c in scored[0].cue.when):
+        return True
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(hits.text)]
+    return any(not _DENIAL.search(hits.text[a:b]) for start, _ in hits.name_spans for a, b in clauses if a <= start < b)
 
 
 def _clauses(text: str) -> int:
@@ -687,7 +696,7 @@ def match_question(text: str) -> QuestionMatch:
     fuzzy = _fuzzy_names(lex, clean)
     scored = _score_measures(lex, hits, audience, fuzzy)
     top = scored[0].score if scored else 0.0
-    if not asks and not needs and asked_part == clean and _clauses(text) >= 2 and _situation(scored):
+    if not asks and not needs and asked_part == clean and _clauses(text) >= 2 and _situation(scored, hits):
         needs = True  # 我和老公都下岗了，家里没人上班: someone telling their plight to a policy bot wants to hear
     oos = _out_of_scope(lex, hits)
 

@@ -293,6 +293,19 @@ def test_negated_words_do_not_count() -> None:
     assert "graduate_job_search_subsidy" not in match.policy_ids
 
 
+def test_a_negated_intention_does_not_count() -> None:
+    assert "entrepreneurship_support" not in match_question("我没打算创业，只想找份工作，有什么政策").policy_ids
+    assert "entrepreneurship_support" in match_question("你想不想创业？创业有什么扶持").policy_ids
+    # 不要 + a noun refuses someone, it does not deny the noun
+    assert "epidemic_worker_protection" in match_question("公司说不要阳过的人，合法吗").policy_ids
+
+
+def test_someone_looking_for_a_job_of_some_kind_is_not_hiring() -> None:
+    seeker = match_question("想找个保安之类的活，有什么政策")
+    assert seeker.audience == "person"
+    assert match_question("店里想找两个服务员，有补贴吗").audience == "employer"
+
+
 def test_repair_leaves_right_spellings_alone() -> None:
     for text in ("事业单位招聘", "劳动者权益保障方面", "失业金怎么领"):
         assert measures.repair_homophones(text) == text
