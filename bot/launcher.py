@@ -139,6 +139,7 @@ class Stack:
         self.children: list[Child] = []
         self._out = out or sys.stdout
         self._supervisor_thread: SupervisorThread | None = None
+        self._child_env: dict[str, dict[str, str]] = {}
         self._retention: RetentionJob | None = None
         self._umask: int | None = None
 
@@ -232,13 +233,31 @@ class Stack:
         )
         self.say("· Rasa 模型训练完成")
 
-    def _spawn(self, name: str, argv: list[str], health: str | None, timeout: float) -> Child:
+    def _spawn(
+        self,
+        name: str,
+        argv: list[str],
+        health: str | None,
+        timeout: float,
+        *,
+        extra_env: Mapping[str, str] | None = None,
+        wait: bool = True,
+    ) -> Child:
+        """Start one component (its own `extra_env` on top of env()); with `wait`, until it is healthy."""
         child = Child(name, argv, self.log_dir / f"{name}.log", health, start_timeout=timeout)
         self.children.append(child)
-        child.start(self.repo, self.env())
-        child.wait_healthy()
-        self.say(f"· {name} 已启动 (pid {child.pid})")
+        self._child_env[name] = dict(extra_env or {})
+        child.start(self.repo, self.child_env(child))
+        if wait:
+            self.wait_started(child)
         return child
+
+    def wait_started(self, child: Child) -> None:
+        child.wait_healthy()
+        self.say(f"· {child.name} 已启动 (pid {child.pid})")
+
+    def child_env(self, child: Child) -> dict[str, str]:
+        return {**self.env(), **self._child_env.get(child.name, {})}
 
     def check_ports(self) -> None:
         """Refuse to start over a running instance: its health checks would answer for ours."""
@@ -260,47 +279,7 @@ class Stack:
         (self.workdir / "spool").mkdir(exist_ok=True)
         tighten(self.workdir)
         try:
-            if self.migrate:
-                self.apply_migrations()
-            if self.train:
-                self.train_model()
-            py = str(APP_PY)
-            if "actions" in self.components:
-                self._spawn(
-                    "actions",
-                    [py, "-m", "bot.action_server", "--actions", "actions", "-p", str(self.ports.actions)],
-                    f"http://127.0.0.1:{self.ports.actions}/health",
-                    120,
-                )
-            if "rasa" in self.components:
-                self._spawn(
-                    "rasa",
-                    [
-                        str(RASA_PY),
-                        "-m",
-                        "rasa_ext.serve",  # rasa run, with --auth-token from the token module
-                        "run",
-                        "--enable-api",
-                        "-i",
-                        "127.0.0.1",
-                        "-p",
-                        str(self.ports.rasa),
-                        "--credentials",
-                        "credentials.yml",
-                        "--endpoints",
-                        "endpoints.yml",
-                        "-m",
-                        str(self.models_dir),
-                    ],
-                    f"{self.rasa_url}/status?token={self.api_token}",
-                    self.rasa_timeout,
-                )
-            if "drain" in self.components:
-                self._spawn("drain", [py, "-m", "caselog", "drain", "--follow"], None, 2)
-            if "web" in self.components:
-                self._spawn("web", [py, "-m", "bot.web"], f"{self.web_url}/healthz", 60)
-            if "telegram" in self.components and self.base_env.get("TELEGRAM_BOT_TOKEN"):
-                self._spawn("telegram", [py, "-m", "bot.telegram_bot"], None, 3)
+            self.start_components()
             env = self.env()
             self._retention = start_retention(
                 days, env=env, database_url=env["DATABASE_URL"], log_dir=self.log_dir, say=self.say
@@ -310,6 +289,50 @@ class Stack:
             raise
         return self
 
+    def start_components(self) -> None:
+        """Migrations, training, then the long-running components (bot.scaled has its own)."""
+        if self.migrate:
+            self.apply_migrations()
+        if self.train:
+            self.train_model()
+        py = str(APP_PY)
+        if "actions" in self.components:
+            self._spawn(
+                "actions",
+                [py, "-m", "bot.action_server", "--actions", "actions", "-p", str(self.ports.actions)],
+                f"http://127.0.0.1:{self.ports.actions}/health",
+                120,
+            )
+        if "rasa" in self.components:
+            self._spawn(
+                "rasa",
+                [
+                    str(RASA_PY),
+                    "-m",
+                    "rasa_ext.serve",  # rasa run, with --auth-token from the token module
+                    "run",
+                    "--enable-api",
+                    "-i",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.ports.rasa),
+                    "--credentials",
+                    "credentials.yml",
+                    "--endpoints",
+                    "endpoints.yml",
+                    "-m",
+                    str(self.models_dir),
+                ],
+                f"{self.rasa_url}/status?token={self.api_token}",
+                self.rasa_timeout,
+            )
+        if "drain" in self.components:
+            self._spawn("drain", [py, "-m", "caselog", "drain", "--follow"], None, 2)
+        if "web" in self.components:
+            self._spawn("web", [py, "-m", "bot.web"], f"{self.web_url}/healthz", 60)
+        if "telegram" in self.components and self.base_env.get("TELEGRAM_BOT_TOKEN"):
+            self._spawn("telegram", [py, "-m", "bot.telegram_bot"], None, 3)
+
     def dead(self) -> list[Child]:
         return [c for c in self.children if not c.alive()]
 
@@ -317,7 +340,7 @@ class Stack:
         return next(c for c in self.children if c.name == name)
 
     def restart_child(self, child: Child) -> None:
-        child.start(self.repo, self.env())
+        child.start(self.repo, self.child_env(child))
 
     def supervisor(self, policy: RestartPolicy | None = None) -> Supervisor:
         return Supervisor(self.children, self.restart_child, policy=policy, say=self.say)
@@ -397,18 +420,40 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="stop everything when one component fails this often within 10 minutes (default %(default)s)",
     )
     p.add_argument("--restart-delay", type=float, default=RestartPolicy.first_delay, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--servers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the scaled layout: N Rasa and N action servers behind HAProxy on PostgreSQL and Redis "
+        "(DATABASE_URL, REDIS_HOST; docs/scaling.md); --rasa-port is then the load balancer's",
+    )
     return p.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _raise_stop)
-    stack = Stack(
+def make_stack(args: argparse.Namespace) -> Stack:
+    if args.servers:
+        from bot.scaled import ScaledPorts, ScaledStack
+
+        ports = ScaledPorts.numbered(args.servers, web=args.web_port, balancer=args.rasa_port)
+        workdir = "var/scaled" if args.workdir == "var" else args.workdir
+        return ScaledStack(args.servers, ports, workdir, train=not args.no_train)
+    return Stack(
         Ports(rasa=args.rasa_port, actions=args.actions_port, web=args.web_port),
         args.workdir,
         rasa_url=args.rasa_url,
         train=not args.no_train,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _raise_stop)
+    try:
+        stack = make_stack(args)
+    except StackError as exc:
+        print(f"启动失败：{exc}", flush=True)
+        return 1
     code = 0
     try:
         if stack.train and not RASA_BIN.exists():

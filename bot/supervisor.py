@@ -121,7 +121,8 @@ class Supervisor:
                 elif now >= w.due:
                     w.child.stop(grace=5)
                     log_end = tail(w.child.log_path, 8)
-                    self._failed(w, now, f"重启后 {w.child.health_url} 一直没有响应\n日志末尾：\n{log_end}")
+                    url = w.child.health_url.split("?", 1)[0]  # never print a token passed in the query
+                    self._failed(w, now, f"重启后 {url} 一直没有响应\n日志末尾：\n{log_end}")
 
     def _failed(self, w: _Watched, now: float, reason: str) -> None:
         w.failures.append(now)

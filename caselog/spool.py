@@ -22,7 +22,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,42 +122,52 @@ class Spool:
     # ---- writing
     def append(self, kind: str, data: Mapping[str, Any]) -> Record:
         """Append one record durably (fsync) and return it with its id and seq."""
-        line_data = dict(data)
+        return self.append_many(kind, [data])[0]
+
+    def append_many(self, kind: str, items: Sequence[Mapping[str, Any]]) -> list[Record]:
+        """Append records in one write and one fsync (consecutive seqs); they are durable when this returns."""
+        if not items:
+            return []
         with self._thread_lock, open(self.dir / LOCK_NAME, "a+b") as lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
             try:
                 segments = self.segments()
-                seq = self._last_seq(segments) + 1
+                first = self._last_seq(segments) + 1
                 path = segments[-1] if segments else None
                 if path is None or path.stat().st_size >= self.max_segment_bytes:
-                    path = self.dir / _segment_name(seq)
-                record = Record(uuid.uuid4().hex, seq, time.time(), kind, line_data)
-                payload = json.dumps(
-                    {"id": record.id, "seq": seq, "ts": record.ts, "kind": kind, "data": line_data},
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                ).encode("utf-8")
+                    path = self.dir / _segment_name(first)
+                now = time.time()
+                records = [Record(uuid.uuid4().hex, first + i, now, kind, dict(d)) for i, d in enumerate(items)]
+                payload = b"".join(
+                    json.dumps(
+                        {"id": r.id, "seq": r.seq, "ts": r.ts, "kind": kind, "data": r.data},
+                        ensure_ascii=False,
+                        separators=(",", ":"),
+                    ).encode("utf-8")
+                    + b"\n"
+                    for r in records
+                )
                 fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
                 try:
                     if os.fstat(fd).st_size and not _ends_with_newline(path):
                         payload = b"\n" + payload  # close a line torn by a crash; readers skip it
-                    os.write(fd, payload + b"\n")
+                    os.write(fd, payload)
                     os.fsync(fd)
                 finally:
                     os.close(fd)
                 if not segments or path != segments[-1]:
                     _fsync_dir(self.dir)
-                return record
+                return records
             finally:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
     def append_event(self, event: Mapping[str, Any], *, key: bytes | None = None) -> Record:
         """Append a Rasa tracker event: sender id hashed, every text masked again."""
-        data: dict[str, Any] = mask_value(dict(event))
-        sender = event.get("sender_id")
-        data.pop("sender_id", None)
-        data["sender_hash"] = hash_sender(str(sender), key) if sender is not None else None
-        return self.append("rasa_event", data)
+        return self.append_events([event], key=key)[0]
+
+    def append_events(self, events: Sequence[Mapping[str, Any]], *, key: bytes | None = None) -> list[Record]:
+        """Append Rasa tracker events (e.g. all of one turn) in one durable write."""
+        return self.append_many("rasa_event", [_event_data(e, key) for e in events])
 
     # ---- reading
     def read(self, after_seq: int = 0, limit: int | None = None) -> Iterator[Record]:
@@ -185,6 +195,14 @@ class Spool:
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+def _event_data(event: Mapping[str, Any], key: bytes | None) -> dict[str, Any]:
+    data: dict[str, Any] = mask_value(dict(event))
+    sender = event.get("sender_id")
+    data.pop("sender_id", None)
+    data["sender_hash"] = hash_sender(str(sender), key) if sender is not None else None
+    return data
 
 
 def _read_segment(path: Path, after_seq: int) -> Iterator[Record]:

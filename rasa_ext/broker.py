@@ -55,10 +55,15 @@ class SpoolEventBroker(EventBroker):
         return cls(**broker_config.kwargs)
 
     def publish(self, event: dict[str, Any]) -> None:
+        self.publish_many([event])
+
+    def publish_many(self, events: list[dict[str, Any]]) -> None:
+        """A turn's events in one fsync'd write (rasa_ext.tracker_store hands them over together)."""
         try:
-            self.spool.append_event(event)
+            self.spool.append_events(events)
         except Exception:  # never fail the conversation because of the case log
-            logger.exception("could not spool a case-log event of type %r", event.get("event"))
+            kinds = sorted({str(e.get("event")) for e in events})
+            logger.exception("could not spool %d case-log event(s) of type %s", len(events), ", ".join(kinds))
 
     def is_ready(self) -> bool:
         return self.spool.dir.is_dir()

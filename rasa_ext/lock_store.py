@@ -24,6 +24,7 @@ endpoints.scale.yml:
       url: ${REDIS_HOST}
       port: ${REDIS_PORT}
       db: ${REDIS_DB}
+      password: ${REDIS_PASSWORD}         # empty: none
       key_prefix: ${REDIS_KEY_PREFIX}     # letters and digits only (Rasa's rule)
 """
 

@@ -25,6 +25,25 @@ def test_records_get_unique_ids_and_consecutive_seqs(spool: Spool) -> None:
     assert [r.seq for r in spool.read(after_seq=1, limit=2)] == [2, 3]
 
 
+def test_a_turns_events_go_in_one_fsynced_write(spool: Spool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    fsyncs: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd))[1])
+    spool.append("test", {"before": True})
+    fsyncs.clear()
+    events = [{"sender_id": "13812345678", "event": "user", "text": f"电话13812345678 第{i}句"} for i in range(4)]
+    records = spool.append_events(events, key=b"k")
+    assert len(fsyncs) == 1
+    assert [r.seq for r in records] == [2, 3, 4, 5]
+    read = list(spool.read(after_seq=1))
+    assert [r.id for r in read] == [r.id for r in records]
+    assert all("13812345678" not in json.dumps(r.data, ensure_ascii=False) for r in read)  # masked, sender hashed
+    assert {r.data["sender_hash"] for r in read} == {hash_sender("13812345678", b"k")}
+    assert spool.append_many("test", []) == []
+
+
 def test_several_processes_and_threads_write_without_loss_or_reordering(tmp_path: Path) -> None:
     directory = str(tmp_path / "spool")
     ctx = multiprocessing.get_context("fork")
