@@ -58,7 +58,17 @@ def _entities(name: str, values: tuple[str, ...] | list[str]) -> list[dict[str, 
 
 
 def route(text: str, intent: str | None, confidence: float) -> Route:
-    """The intent and entities for a normalised message, given DIET's intent and confidence."""
+    """The intent and entities for a normalised message, given DIET's intent and confidence.
+
+    The entities span the whole message (`start` 0, `end` its length): they are read from the message as a
+    whole, and Rasa's evaluation (`rasa test nlu`) needs every entity to have a span.
+    """
+    decided = _route(text, intent, confidence)
+    whole = {"start": 0, "end": len(text or "")}
+    return replace(decided, entities=[{**e, **whole} for e in decided.entities])
+
+
+def _route(text: str, intent: str | None, confidence: float) -> Route:
     if not text or text.startswith("/"):
         return Route(None, reason="payload")
     match = match_question(text)
