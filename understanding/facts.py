@@ -48,7 +48,8 @@ NEGATORS = (
 )
 # after a phrase: 失业登记还没做 / 失业金没领 / 低保没有
 _POST_NEGATION = re.compile(
-    r"^[我也还都却]{0,2}(?:还没有|还没|没有|没|未|不)(?:[做办弄去领登记认定申请有过]|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
+    r"^(?:我们家|我家|咱家|家里|我们)?[我也还都却]{0,2}"
+    r"(?:(?:还没有|还没|没有|没|未|不)(?:[做办弄去领登记认定申请有过]|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)|(?:不是|并不是)(?:的|啊|呀)?$)"
 )
 _CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|可是|不过|而且|并且|然后|所以|只是|另外")
 _QUESTION_WORDS = re.compile(
@@ -62,6 +63,18 @@ _OTHER_PERSON = re.compile(
     r"^(?:我的?|俺的?|我们家|我家)?(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
     r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆)"
 )
+# 老婆和我都下岗了 / 我老公跟我都没工作: the writer is one of those the clause speaks of
+_WITH_ME = re.compile(r"(?:和|跟|与|同|还有)我(?:都|也|俩|两个|一起)|我们?(?:俩|两个)(?:都|也)")
+_RELATIVE = (
+    r"(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|弟弟|妹妹|哥哥|姐姐|"
+    r"侄子|侄女|外甥|外甥女|亲戚|朋友)"
+)
+# someone asks for a relative: 帮我女儿问一下 / 替我妈问 / 想问问他能不能参加培训
+_PROXY = re.compile(
+    rf"(?:帮|替|给)(?:我的?)?{_RELATIVE}(?:问|咨询|打听)|(?:问问|问一下|问下|咨询一下)(?:他|她)|"
+    r"(?:他|她)(?:能不能|可不可以|能否|符不符合|有没有资格)"
+)
+_SELF_TOO = re.compile(r"我自己|我本人|我也")
 # an intention is not a status: 想自己创业 / 毕业后想留在上海工作 / 打算开店
 _INTENT = re.compile(r"(?:想|打算|准备|计划|希望|想要|考虑|盼着)[^，。]{0,4}$")
 _FAMILY_LEVEL = frozenset({"minimum_living_allowance", "low_income_rural_household", "hardship_groups"})
@@ -125,7 +138,8 @@ _JUST_GRADUATED = re.compile(r"刚毕业|刚刚毕业|才毕业|毕业不久|刚
 # the writer speaks for an employer (not: 公司的HR说合同不续了)
 _EMPLOYER = re.compile(
     r"我是[^，。]{0,12}(?:HR|人事|老板|负责人|经理|招聘)|作为(?:HR|人事|企业|单位|老板)|(?:HR|人事)(?:想|问|咨询|请问)|"
-    r"我们是一家|我们(?:是)?(?:做|开|[^，。家]{0,6}(?:公司|企业|店|厂|酒店|饭店|餐厅|旅行社|单位|机构|馆|民宿|宾馆))|"
+    r"我们是一家|我们(?:是)?(?:做(?!家长|父母|爸妈|子女|儿女|孩子|老人)|开|[^，。家]{0,6}(?:公司|企业|店|厂|酒店|饭店|餐厅|旅行社|单位|机构|馆|民宿|宾馆|院|房))|"
+    r"我们[^，。]{0,5}(?:想|要|打算|准备)招|"
     r"本公司|我司|企业主|用人单位|想招[^，。]{0,4}(?:人|员|工|个|名)|"
     r"(?:公司|单位|店里|我们|厂里)(?:想|要|打算|准备)?招|想招(?:人|几个|一批|些)|招几个|招一批|招用"
 )
@@ -177,7 +191,8 @@ def clauses(text: str) -> list[Clause]:
         if not piece.strip():
             continue
         question = bool(_QUESTION_WORDS.search(piece)) or ending in ("?", "？")
-        out.append(Clause(piece.strip(), question, bool(_OTHER_PERSON.search(piece))))
+        other = bool(_OTHER_PERSON.search(piece)) and not _WITH_ME.search(piece)
+        out.append(Clause(piece.strip(), question, other))
     return out
 
 
@@ -194,6 +209,8 @@ def _statement_part(clause: Clause) -> str:
 
 def _negated_before(text: str, start: int) -> bool:
     window = text[max(0, start - 8) : start]
+    if re.search(r"(?:不是|并非)(?:不|没有?)$", window):
+        return False  # 不是不想干活: two negations are a yes
     for neg in NEGATORS:
         pos = window.rfind(neg)
         if pos < 0:
@@ -274,10 +291,14 @@ _BARE_WORDS = frozenset({"本科", "大专", "硕士", "博士", "研究生", "�
 _CURRENT_ONLY = frozenset({"employment_status", "platform_worker", "hired_as_teacher"})
 
 
+_DOUBLE_NEGATION = re.compile(r"(?:不是|并不是|也不是|倒不是|并非)$")
+
+
 def _negation(text: str, m: _Match) -> bool:
-    """Whether a negation turns the phrase round; a phrase that is itself negative (没在喂奶) is not turned again."""
+    """Whether a negation turns the phrase round; a phrase that is itself negative (没在喂奶) is turned only by
+    a 不是 right before it (不是不想上班: wants to)."""
     if text[m.start : m.end].startswith(NEGATORS):
-        return False
+        return bool(_DOUBLE_NEGATION.search(text[: m.start]))
     return _negated_before(text, m.start) or _negated_after(text, m.end)
 
 
@@ -287,6 +308,15 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
     negations = [_negation(clause_text, m) for m in matches]
     for i, m in enumerate(matches):
         facts_here = {a.fact for a in m.assignments if a.primary}
+        if any(  # a pattern inside a longer phrase of the same fact: the phrase decides (不是不想上班)
+            j != i
+            and o.start <= m.start
+            and m.end <= o.end
+            and (o.end - o.start) > (m.end - m.start)
+            and facts_here & {a.fact for a in o.assignments if a.primary}
+            for j, o in enumerate(matches)
+        ):
+            continue
         # a pattern overlapping a negated phrase of the same fact is negated with it (还没被学校录用当老师)
         positive = any(a.primary and a.value is not False for a in m.assignments)
         negated = negations[i] or (
@@ -297,6 +327,7 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 and o.start < m.end
                 and m.start < o.end
                 and facts_here & {a.fact for a in o.assignments}
+                and any(a.primary and a.value is not False for a in o.assignments)  # 不是不想上班: not turned
                 for j, o in enumerate(matches)
             )
         )
@@ -492,7 +523,14 @@ _BUSINESS = re.compile(
 _NOT_A_BUSINESS = re.compile(r"^(?:一家|一个|这家|那家|我们|我们的|本|贵|咱们|的|家|个|小|大|某|人|啥|什么)+$")
 
 
-_ECHO_NO = re.compile(r"(?:不是|没有|没|不|还没|还没有|未|并没有)(?:的事|过|呢|弄|办|做|打算|打算过|考虑|想过|有过)?")
+_ECHO_NO = re.compile(r"(?:不是|没有|没|不|还没|还没有|未|并没有)(?:的事|事|过|呢|弄|办|做|打算|考虑|想|有|去)*")
+# key words that echo a question although they state nothing alone: 登记？还没 / 工作？木有
+_ECHO_WORDS: dict[str, tuple[str, Any, Any]] = {
+    "登记": ("registered_unemployed", True, False),
+    "工作": ("employment_status", "employed", "unemployed"),
+    "上班": ("employment_status", "employed", "unemployed"),
+}
+_TOPIC_END = re.compile(r"(?:的话|呢|吗|嘛)$")
 _ECHO_YES = re.compile(r"(?:是|对|有|嗯|当然|肯定是)(?:的|啊|呀)?")
 
 
@@ -502,17 +540,24 @@ def _read_echoed_questions(all_clauses: list[Clause], out: _Collector) -> None:
     The echo is a question (它？) or the key word alone; the answer is nothing but yes or no.
     """
     for clause, reply in itertools.pairwise(all_clauses):
-        matches = _phrase_matches(clause.text)
+        topic = _TOPIC_END.sub("", clause.text)  # 失业登记的话，还没有: a topic, then its answer
+        core = _FILLER.sub("", re.sub(r"^(?:我|俺)", "", reply.text))
+        if _FILLER.sub("", topic) in _ECHO_WORDS:
+            if clause.question or topic != clause.text:
+                fact, yes, no = _ECHO_WORDS[_FILLER.sub("", topic)]
+                if _ECHO_NO.fullmatch(core):
+                    out.set(fact, no)
+                elif _ECHO_YES.fullmatch(core):
+                    out.set(fact, yes)
+            continue
+        matches = _phrase_matches(topic)
         bools = {a.fact for m in matches for a in m.assignments if a.primary and FACTS[a.fact].type == "bool"}
         if len(bools) != 1:
             continue
         fact = next(iter(bools))
-        word_alone = (
-            len(matches) == 1 and _FILLER.sub("", clause.text) == clause.text[matches[0].start : matches[0].end]
-        )
+        word_alone = len(matches) == 1 and _FILLER.sub("", topic) == topic[matches[0].start : matches[0].end]
         if not (clause.question or word_alone):
             continue
-        core = _FILLER.sub("", re.sub(r"^(?:我|俺)", "", reply.text))
         if _ECHO_NO.fullmatch(core):
             out.set(fact, False)
         elif _ECHO_YES.fullmatch(core):
@@ -523,6 +568,10 @@ def _read_industry(text: str, out: _Collector) -> None:
     # an employer message that names its business but none of the listed industries: any other business
     if "employer_industry" in out.facts:
         return
+    for choice in FACTS["employer_industry"].options:
+        if any(word in text for word in choice.says):
+            out.set("employer_industry", choice.value)
+            return
     for m in _BUSINESS.finditer(text):
         business = m.group("a") or m.group("b") or ""
         business = re.sub(r"^(?:是|我是|我们是)?(?:一家|一个|这家)?", "", business)
@@ -535,6 +584,7 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
     fact = FACTS[asked]
     core = _FILLER.sub("", text)
     stripped = re.sub(r"^(?:就是|就|只是|只有|只)(?=.)", "", core)  # 就初中
+    core = re.sub(r"^(?:暂时|目前|现在|眼下|先|还)(?=[不没])", "", core)  # 暂时不考虑
     if not core:
         return
     if _DONT_KNOW.search(text):
@@ -597,6 +647,9 @@ def read(
     out = _Collector()
     reading = Reading()
     all_clauses = clauses(message)
+    if _PROXY.search(message) and not _SELF_TOO.search(message):
+        # 帮我女儿问一下，她…: the message speaks for that person, so what it says of them is what it states
+        all_clauses = [Clause(c.text, c.question, False) for c in all_clauses]
     reading.is_question = any(c.question for c in all_clauses)
     if audience == "employer" or _EMPLOYER.search(message) or "employer_industry" in asked:
         reading.audience = "employer"
