@@ -122,7 +122,7 @@ _AGE = (
     # 二十八了 / 她五十七了 / 52了: a number of years said alone is an age
     re.compile(
         r"(?:^|[，,、 我她他俺])(?:今年|已经|都|快)?"
-        r"(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|[1-9][0-9])(?:了|啦)(?:$|[，,。！!吧])"
+        r"(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|[1-9][0-9])(?:了|啦)(?:$|[，,。！!吧]|还|也|都|就|却)"
     ),
 )
 _AGE_OTHER = re.compile(r"岁的(?:孩子|儿子|女儿|宝宝|小孩|娃)|岁以上|岁以下|岁以内|周岁以")
@@ -131,7 +131,7 @@ _YEAR_FORMS = (
     re.compile(r"(?P<y>(?:19|20)[0-9]{2}|[0-9]{2}|[一二〇零三四五六七八九]{2,4})年[^，。]{0,8}毕业(?!班)"),
     re.compile(r"毕业于(?P<y>(?:19|20)[0-9]{2})"),
     re.compile(r"(?P<y>(?:19|20)[0-9]{2})\s*(?:毕业生|毕业)"),
-    re.compile(r"(?P<y>今年|去年|前年|明年|后年)(?:[^，。]{0,8})毕业(?!班)"),
+    re.compile(r"(?P<y>今年|去年|前年|明年|后年)(?:[^，。]{0,12})毕业(?!班)"),
     re.compile(r"毕业(?:快|已经|都)?(?P<n>[0-9一二三四五六七八九十两]+)年"),
 )
 _JUST_GRADUATED = re.compile(r"刚毕业|刚刚毕业|才毕业|毕业不久|刚从[^，。]{1,10}毕业|应届毕业")
@@ -264,6 +264,9 @@ class _Collector:
         self.denied: list[str] = []
         self.notes: dict[str, str] = {}
         self.ambiguous: dict[str, tuple[Any, ...]] = {}
+        self.bare_degree = False
+        self.about_joblessness = True
+        self.message = ""  # is_college_graduate came from a bare degree word only (硕士, 本科)
 
     def set(self, fact: str, value: Any, *, weak: bool = False) -> None:
         if weak and fact in self.facts:
@@ -287,6 +290,18 @@ class _Collector:
 
 
 # a bare degree word (大专) is weaker than a statement about oneself: 人家招人都要大专 does not undo 初中文化
+_ABOUT_JOBLESSNESS = re.compile(r"失业|没工作|没有工作|待业|下岗|辞|裁|离职|没上班|就业|找工作|工作")
+_ABOUT_REGISTERING = frozenset({"registered_unemployed", "employment_status", "unemployed_months"})
+_DROPPED_OUT = re.compile(r"退学|辍学|肄业|没读完|没念完|不读了|不念了")
+
+
+def _is_student_fact(a: Assignment) -> bool:
+    return a.fact in ("vocational_school_student", "in_graduating_year") or (
+        a.fact == "employment_status" and a.value == "student"
+    )
+
+
+_HIRING = re.compile(r"录用|录取|offer|入职通知|聘用")
 _BARE_WORDS = frozenset({"本科", "大专", "硕士", "博士", "研究生", "毕业生"})
 _CURRENT_ONLY = frozenset({"employment_status", "platform_worker", "hired_as_teacher"})
 
@@ -338,9 +353,24 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 continue
             if a.fact in _CURRENT_ONLY and (intended or (past and a.value != "unemployed")):
                 continue
+            if _is_student_fact(a) and _DROPPED_OUT.search(clause_text):
+                continue  # 职校读了一年就退学了: no longer a student
+            if a.fact == "registered_unemployed" and not out.about_joblessness:
+                continue  # 登记过的低收入农户: some other register
+            if (
+                a.fact == "employment_status"
+                and a.value == "unemployed"
+                and _HIRING.search(out.message)
+                and re.search(r"不要我|不用我|取消|撤", clause_text)
+            ):
+                continue  # 说好要录用我的公司不要我了: a job offer withdrawn, not a dismissal
             fact = FACTS[a.fact]
             if not negated:
                 weak = not a.primary or clause_text[m.start : m.end] in _BARE_WORDS
+                if a.fact == "is_college_graduate" and a.fact not in out.facts:
+                    out.bare_degree = weak
+                elif a.fact == "is_college_graduate" and not weak:
+                    out.bare_degree = False
                 out.set(a.fact, a.value, weak=weak)
             elif not a.primary:
                 continue
@@ -353,9 +383,16 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
 
 def _read_message_patterns(message: str, out: _Collector) -> None:
     for pattern in patterns():
-        if pattern.scope == "message" and pattern.regex.search(message):
-            for a in pattern.assignments:
+        m = pattern.regex.search(message) if pattern.scope == "message" else None
+        if not m:
+            continue
+        clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(message, 0, m.start())), default=0)
+        negated = _negated_before(message[clause_start:], m.start() - clause_start)
+        for a in pattern.assignments:
+            if not negated:
                 out.set(a.fact, a.value, weak=True)
+            elif a.primary and FACTS[a.fact].type == "bool":
+                out.set(a.fact, not a.value, weak=True)
 
 
 @cache
@@ -370,7 +407,7 @@ def _place_patterns() -> dict[str, re.Pattern[str]]:
         # 本科在UK读的, 在国外读的大学
         "abroad": re.compile(rf"(?:在)?(?:{'|'.join(map(re.escape, lists['abroad']))})(?:读|上|念)"),
         # 武汉读的 (in a message about college)
-        "read_in": re.compile(rf"(?:{provinces})(?:读|上|念)的"),
+        "read_in": re.compile(rf"(?:{provinces})(?:的[^，。的]{{1,8}})?(?:读|上|念)的"),
         # 南京大学, 武汉理工: a place and a kind of college
         "college_elsewhere": re.compile(rf"(?:{provinces})[^，。的]{{0,6}}(?:大学|学院|师范|理工|财经|工业|农业|医科)"),
         # 大学在武汉读的, 学校在河南
@@ -381,6 +418,7 @@ def _place_patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+_LATER = re.compile(r"以后|之后|后来|过了|接着")  # 四月进了方舱，出来以后…: the dismissal came later, when is not said
 _COLLEGE_CONTEXT = re.compile(r"大学|本科|大专|研究生|毕业|高校|学院|大[一二三四]|研[一二三]")
 
 
@@ -412,7 +450,11 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
         before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 4]
         if re.match(r"^(?:的大学|大学|师范|理工|财经|读|上的|念|工业|农业|医科|学院|科技)", after):
             continue
-        if re.search(r"在$|去$|到$", before) and not re.search(r"户口在$|老家在$|家在$", before):
+        if (
+            re.search(r"在$|去$|到$", before)
+            and not re.search(r"户口在$|老家在$|家在$", before)
+            and not after.startswith("老家")
+        ):
             continue
         out.set("shanghai_hukou", False)
         if re.search(r"农村|乡下|村里", text[m.start() : m.end() + 4]):
@@ -454,11 +496,13 @@ def _read_year(text: str, as_of: dt.date, out: _Collector) -> None:
             out.ambiguous["graduation_year"] = (as_of.year - 1, as_of.year)
 
 
-def _read_bare_year(text: str, message: str, out: _Collector) -> None:
+def _read_bare_year(text: str, message: str, as_of: dt.date, out: _Collector) -> None:
     """研究生毕业，2021年: a clause that is only a year, in a message about graduating."""
-    m = re.fullmatch(r"(?:是|在)?(?P<y>(?:19|20)[0-9]{2})年?(?:的)?", text)
+    m = re.fullmatch(r"(?:是|在)?(?P<y>(?:19|20)[0-9]{2}年?|[0-9]{2}年)(?:的)?", text)
     if m and "毕业" in message and "graduation_year" not in out.facts:
-        out.set("graduation_year", int(m.group("y")))
+        year = parse_year(m.group("y"), as_of)
+        if year is not None and 1940 <= year <= as_of.year + 6:
+            out.set("graduation_year", year)
 
 
 def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[str, Any], as_of: dt.date,
@@ -483,8 +527,10 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
             continue
         if AGO.match(text[m.start() :]):
             break  # 半年前被辞: a point in time, read below
-        if _OTHER_DURATION.search(before) and not re.search(
-            rf"(?:{_UNEMPLOYMENT_WORDS.pattern})[^，。]{{0,3}}$", before
+        if (
+            _OTHER_DURATION.search(before)
+            and not re.search(rf"(?:{_UNEMPLOYMENT_WORDS.pattern})[^，。]{{0,3}}$", before)
+            and not (told_unemployed and re.search(r"(?:到现在|至今|到今天|一直)[^，。]{0,3}$", before))
         ):
             continue
         if re.match(r"[^，。]{0,2}(?:前|以前|之前|后|以后|之后)", text[m.end() :]):
@@ -502,9 +548,10 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
     if RECENT.search(point_text) or AGO.search(point_text) or POINT.search(point_text):
         since_verb = bool(_SINCE_POINT.search(point_text))
         # 上个月的事 / 去年底吧: a clause that only names the time of an event told in another clause
-        only_time = (
-            len(re.sub(rf"{RECENT.pattern}|{AGO.pattern}|{POINT.pattern}|的事|的时候|吧|了|呢|啊|开始", "", point_text))
-            <= 2
+        only_time = not re.sub(
+            rf"{RECENT.pattern}|{AGO.pattern}|{POINT.pattern}|的事|的时候|那会儿?|左右|大概|差不多|就是|是|在|吧|了|呢|啊|开始|的",
+            "",
+            point_text,
         )
         if only_time and out.facts.get("employment_status") == "unemployed":
             since_verb, about_work = True, True
@@ -645,6 +692,8 @@ def read(
     for word, standard in _DIALECT:
         message = message.replace(word, standard)
     out = _Collector()
+    out.message = message
+    out.about_joblessness = bool(_ABOUT_JOBLESSNESS.search(message)) or bool(set(asked) & _ABOUT_REGISTERING)
     reading = Reading()
     all_clauses = clauses(message)
     if _PROXY.search(message) and not _SELF_TOO.search(message):
@@ -663,13 +712,35 @@ def read(
         _read_places(part, message, out)
         _read_age(part, out)
         _read_year(part, as_of, out)
-        _read_bare_year(part, message, out)
-    for clause in all_clauses:
-        part = _statement_part(clause)
-        if part and not clause.other_person:
+        _read_bare_year(part, message, as_of, out)
+    parts = [_statement_part(c) if not c.other_person else "" for c in all_clauses]
+    for part in parts:
+        if part:
             _read_months(part, message, asked, known, as_of, out)
+    for part, following in itertools.pairwise(parts):
+        # 四月份因为被隔离了半个月，医院就跟我解除了合同: the time in one clause, the dismissal in the next
+        if "unemployed_months" in out.facts:
+            break
+        if (
+            part
+            and following
+            and not _LATER.search(following)
+            and (POINT.search(part) or AGO.search(part))
+            and not _SINCE_POINT.search(part)
+            and _SINCE_POINT.search(following)
+        ):
+            _read_months(part + following, message, asked, known, as_of, out)
     _read_message_patterns(message, out)
     _read_echoed_questions(all_clauses, out)
+    if out.bare_degree and out.facts.get("employment_status") == "student" and "毕业" not in message:
+        out.facts.pop("is_college_graduate", None)  # 硕士在读 / master student, 研三: not yet a graduate
+    if (
+        "is_college_graduate" not in out.facts
+        and re.search(r"(?:刚|已经|今年|去年|前年)[^，。]{0,3}毕业", message)
+        and re.search(r"大学|本科|大专|研究生|硕士|博士|高校", message)
+        and out.facts.get("employment_status") != "student"
+    ):
+        out.set("is_college_graduate", True)  # 今年刚毕业，大学是在老家读的: the degree told in another clause
     if reading.audience == "employer":
         # an employer speaks for the company: what it says of people is about staff or hires, not the writer
         _read_industry(message, out)

@@ -189,14 +189,32 @@ def _terms() -> frozenset[str]:
 def _term_starts_inside(text: str, i: int, n: int, lengths: list[int]) -> bool:
     """A correct term begins inside the window and runs past it (老公失业: 公失 is not 公司, 失业 is meant)."""
     terms = _terms()
-    return any(text[j : j + k] in terms for j in range(i + 1, i + n) for k in lengths if j + k > i + n)
+    return any(
+        text[j : j + k] in terms for j in range(i + 1, i + n) for k in lengths if j + k > i + n and j + k <= len(text)
+    )
+
+
+@cache
+def _lengths() -> tuple[int, ...]:
+    return tuple(sorted({n for n, _ in _index()}, reverse=True))
+
+
+@cache
+def _candidates(n: int, ch: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """The terms of length `n` whose first syllable `ch` may stand for (by any reading, or by its shape)."""
+    index = _index()
+    first = {_reading(ch), *map(_fuzzy, _other_readings(ch))}
+    found = [c for r in sorted(first) for c in index.get((n, r), ())]
+    if ch in SHAPE_TYPOS:
+        found += index.get((n, _reading(SHAPE_TYPOS[ch])), ())
+    return tuple(found)
 
 
 def fix_typos(text: str) -> str:
     """`text` with misspelt lexicon terms replaced by the terms."""
     text = _fix_numerals(_fix_pinyin(text))
-    index = _index()
-    lengths = sorted({n for n, _ in index}, reverse=True)
+    lengths = list(_lengths())
+    terms = _terms()
     common = _common_words()
     out: list[str] = []
     i = 0
@@ -204,15 +222,12 @@ def fix_typos(text: str) -> str:
         replaced = False
         for n in lengths:
             window = text[i : i + n]
-            if len(window) < n or not _HAN.match(window):
+            if len(window) < n:
                 continue
-            first = {_reading(window[0]), *map(_fuzzy, _other_readings(window[0]))}
-            candidates = [c for r in first for c in index.get((n, r), ())]
-            if window[0] in SHAPE_TYPOS:
-                candidates += index.get((n, _reading(SHAPE_TYPOS[window[0]])), ())
-            if not candidates:
+            candidates = _candidates(n, window[0])
+            if not candidates or not _HAN.match(window):
                 continue
-            if any(c[0] == window for c in candidates):
+            if window in terms:
                 out.append(window)  # a correct term: keep it whole (and do not look for a shorter one inside)
                 i += n
                 replaced = True
