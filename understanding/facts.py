@@ -128,7 +128,7 @@ _AGE = (
 _AGE_OTHER = re.compile(r"岁的(?:孩子|儿子|女儿|宝宝|小孩|娃)|岁以上|岁以下|岁以内|周岁以")
 _YEAR_FORMS = (
     re.compile(r"(?P<y>(?:19|20)?[0-9]{2})\s*(?:届|界)"),
-    re.compile(r"(?P<y>(?:19|20)[0-9]{2}|[0-9]{2}|[一二〇零三四五六七八九]{2,4})年[^，。]{0,8}毕业(?!班)"),
+    re.compile(r"(?P<y>(?:19|20)[0-9]{2}|[0-9]{2}|[一二〇零三四五六七八九]{2,4})年[^，。]{0,12}毕业(?!班)"),
     re.compile(r"毕业于(?P<y>(?:19|20)[0-9]{2})"),
     re.compile(r"(?P<y>(?:19|20)[0-9]{2})\s*(?:毕业生|毕业)"),
     re.compile(r"(?P<y>今年|去年|前年|明年|后年)(?:[^，。]{0,12})毕业(?!班)"),
@@ -143,9 +143,16 @@ _EMPLOYER = re.compile(
     r"本公司|我司|企业主|用人单位|想招[^，。]{0,4}(?:人|员|工|个|名)|"
     r"(?:公司|单位|店里|我们|厂里)(?:想|要|打算|准备)?招|想招(?:人|几个|一批|些)|招几个|招一批|招用"
 )
+# a reply of one word to the status question that the phrases read only with more words
+_BARE_CHOICE: dict[Any, tuple[str, ...]] = {
+    "employed": ("上班", "工作", "有工作", "上着班", "在上班", "上班族", "打工"),
+    "unemployed": ("没", "没有", "无", "待业", "在家", "没事做"),
+    "student": ("读书", "上学", "在读"),
+}
 _DONT_KNOW = re.compile(r"不知道|不清楚|不确定|不太清楚|说不好|说不准|忘了|不记得|记不清|不晓得|不懂|没概念|搞不清")
 _YES = re.compile(
     r"^(?:嗯+|恩|是+|是的|是啊|是呀|对+|对的|对啊|对呀|没错|有|有的|有啊|对头|当然|肯定|确实|算是|算|在|在的|已经|办了|领了|"
+    r"办过|办好|做过|做了|弄过|弄好|登记了|登记过|认定了|认定过|"
     r"要|想|会|打算|有这个打算|有这个想法|有打算|有想法|可以|好的|yes|yeah|yep)"
 )
 _NO = re.compile(r"^(?:不是|不|没有|没|无|否|还没|还没有|未|都不是|都没有|都没|一个都没有|啥都没|没呢|no|nope|nah)")
@@ -418,6 +425,9 @@ def _place_patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+# a graduation that has happened (not 明年毕业, 快毕业, 还没毕业, 毕业后想…)
+_GRADUATED = re.compile(r"(?<!明年)(?<!后年)(?<![快要没将])毕业(?![后以之班季])")
+_TO_GRADUATE = re.compile(r"(?:明年|后年|快|要|将|即将|马上)毕业")
 _LATER = re.compile(r"以后|之后|后来|过了|接着")  # 四月进了方舱，出来以后…: the dismissal came later, when is not said
 _COLLEGE_CONTEXT = re.compile(r"大学|本科|大专|研究生|毕业|高校|学院|大[一二三四]|研[一二三]")
 
@@ -667,6 +677,12 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
             year = parse_year(core, as_of)
             if year is not None:
                 out.set("graduation_year", year)
+    elif fact.type == "enum":
+        # the choice's own label (the button: 自主创业, 在职) or a bare word for it (上班)
+        for choice in fact.options:
+            if stripped in (choice.label, *_BARE_CHOICE.get(choice.value, ())):
+                out.set(asked, choice.value)
+                return
     elif fact.type == "str" and asked == "employer_industry":
         if _NO.match(core):
             unknown.append(asked)
@@ -732,7 +748,11 @@ def read(
             _read_months(part + following, message, asked, known, as_of, out)
     _read_message_patterns(message, out)
     _read_echoed_questions(all_clauses, out)
-    if out.bare_degree and out.facts.get("employment_status") == "student" and "毕业" not in message:
+    if (
+        out.bare_degree
+        and (out.facts.get("employment_status") == "student" or _TO_GRADUATE.search(message))
+        and not _GRADUATED.search(message)
+    ):
         out.facts.pop("is_college_graduate", None)  # 硕士在读 / master student, 研三: not yet a graduate
     if (
         "is_college_graduate" not in out.facts

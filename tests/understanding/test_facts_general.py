@@ -162,3 +162,37 @@ def test_english_words(text: str, expected: dict[str, Any]) -> None:
 def test_the_particle_zhe_in_traditional_script() -> None:
     assert normalise("在家閒著呢") == "在家闲着呢"
     assert normalise("他是著名作家") == "他是著名作家"
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "expected"),
+    [
+        (
+            "employment_status",
+            "自主创业",
+            {"employment_status": "self_employed", "starting_business": True},
+        ),  # the button's own label
+        ("employment_status", "上班", {"employment_status": "employed"}),
+        ("registered_unemployed", "早办过了", {}),  # not a plain yes: left unread
+        ("registered_unemployed", "办好了", {"registered_unemployed": True}),
+        ("hardship_certified", "认定过", {"hardship_certified": True}),
+    ],
+)
+def test_short_answers(asked: str, answer: str, expected: dict[str, Any]) -> None:
+    assert facts(answer, asked=[asked]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我是复旦的博士，后年毕业", {"graduated_from_shanghai_college": True, "graduation_year": 2024}),
+        ("2016年从外地一所师范学院毕业", {"graduation_year": 2016, "is_college_graduate": True}),
+        ("失业保险金已经领了两个月", {"receiving_unemployment_insurance": True}),
+        ("失业金领了三个月就停了", {}),
+        ("在上海打工二十来年了", {"resident_in_shanghai": True, "employment_status": "employed"}),
+        ("got laid off last month", {"employment_status": "unemployed", "unemployed_months": 1}),
+        ("我是shanghai local", {"shanghai_hukou": True}),
+    ],
+)
+def test_more_forms(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
