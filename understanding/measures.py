@@ -71,6 +71,9 @@ NEGATION_REACH = 4  # characters before a term searched for a negation
 _ECHO = re.compile(r"^[^?？]{1,12}[?？]((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$")
 _BESIDES = re.compile(r"除了[^,，。？?]{1,12}?(?=以外|之外|还|也|另外|[,，。？?]|$)")
 _CLAUSE = re.compile(r"[^,，。;；!！、?？]+")
+# a clause with its items listed by 、 (当兵、去西部、去社区) kept whole
+_SENTENCE_PART = re.compile(r"[^,，。;；!！?？]+")
+_COORDINATOR = re.compile(r"、|以及|和|与|及")
 _DENIAL = re.compile(r"[没不未无非别]")
 _CLAUSE_BREAK = re.compile(r"[,，。;；!！、\s]+")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -599,10 +602,12 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
 
 
 def _asked_about(lex: Lexicon, text: str, ids: list[str]) -> bool:
-    """Whether the clause that asks for a list is itself about these measures (大学生有哪些实习见习的机会), not a
+    """Whether the (last) clause that asks for a list is itself about these measures (大学生有哪些实习见习的机会), not a
     question of its own beside them (……这些服务都是啥关系？没工作的人一般能享受哪些服务)."""
     spans = lex.markers["list_ask"].spans(text)
-    clause = next((m.group() for m in _CLAUSE.finditer(text) if spans and m.start() <= spans[0][0] < m.end()), text)
+    clause = next(
+        (m.group() for m in _SENTENCE_PART.finditer(text) if spans and m.start() <= spans[-1][0] < m.end()), text
+    )
     if clause == text:
         return True
     return set(ids) <= {s.id for s in _score_measures(lex, _Hits(lex, clause), "person", set())}
@@ -682,6 +687,34 @@ def _situation(scored: list[_Scored], hits: _Hits) -> bool:
     return any(not _DENIAL.search(hits.text[a:b]) for start, _ in hits.name_spans for a, b in clauses if a <= start < b)
 
 
+def _coordinated(lex: Lexicon, text: str, audience: str) -> list[str]:
+    """The measures of each item of a coordination, read with the rest of the sentence (农民工、退捕渔民、低收入农户分别
+    有什么帮扶; 招应届生和招失业人员哪个补贴多; 哪些救助和补贴): each item's own best measures. An item is read two
+    ways: as the whole stretch between coordinators, and as the words of its own length just before the coordinator
+    swapped for it (有哪些救助和补贴 → 有哪些补贴), as coordinated words are mostly alike. An item read alone loses what
+    the sentence says of all items (企业的失业保险和工伤保险是不是少交了): the caller keeps only measures the whole text
+    points at specifically too."""
+    variants: list[str] = []
+    for part in _SENTENCE_PART.finditer(text):
+        clause = part.group()
+        joins = list(_COORDINATOR.finditer(clause))
+        if not joins:
+            continue
+        bounds = [0, *(i for m in joins for i in (m.start(), m.end())), len(clause)]
+        items = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2) if bounds[i] < bounds[i + 1]]
+        before, after = text[: part.start()], text[part.end() :]
+        variants.extend(before + clause[a:b] + after for a, b in items)
+        for join, (a, b) in zip(joins, items[1:], strict=False):
+            cut = join.start() - (b - a)
+            if cut >= 0:
+                variants.append(before + clause[:cut] + clause[a:] + after)
+    found: list[str] = []
+    for variant in variants:
+        scored = _score_measures(lex, _Hits(lex, variant), audience, set())
+        found.extend(s.id for s in _select(scored) if s.score >= STATEMENT_MIN)
+    return found
+
+
 def _clauses(text: str) -> int:
     return sum(1 for part in _CLAUSE_BREAK.split(text) if part)
 
@@ -747,6 +780,9 @@ def match_question(text: str) -> QuestionMatch:
         ]
         return result("family", [*specific, *members], family=fam.name)
     if selected:
+        if asks:
+            pointed = {s.id for s in scored if s.score >= STATEMENT_MIN}
+            selected = [*selected, *(i for i in _coordinated(lex, clean, audience) if i in pointed)][:MAX_MEASURES]
         return result("measure", selected)
     if asks and (markers["policy_words"].found_in(clean) or scored):
         weak = [s.id for s in scored if s.score >= 3.0][:MAX_CANDIDATES]
