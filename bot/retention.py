@@ -8,10 +8,15 @@ CASELOG_RETENTION_DAYS (default 180; "off" keeps everything) applies to
 - the logs: each day's log lines move to `<name>.log.<YYYY-MM-DD>` (copy, then truncate: the running
   component keeps writing to its open file) and those older than the retention are deleted.
 Each run is one `purge` entry in the audit trail (actor "retention").
+
+Where no launcher runs (several machines, docs/scaling.md), a daily timer runs it once on one machine:
+`.venv/bin/python -m bot.retention [--log-dir DIR]`, with DATABASE_URL, TRACKER_DB_* and
+CASELOG_RETENTION_DAYS set as for the servers.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import logging
 import os
@@ -125,7 +130,7 @@ class RetentionReport:
 
 
 def run_retention(
-    days: int, *, database_url: str, tracker_url: str | None, log_dir: Path, now: dt.datetime | None = None
+    days: int, *, database_url: str, tracker_url: str | None, log_dir: Path | None, now: dt.datetime | None = None
 ) -> RetentionReport:
     now = now or utcnow()
     engine = make_engine(database_url)
@@ -134,7 +139,7 @@ def run_retention(
             cases = queries.purge_older_than(session, days, now=now)
             staff_sessions.purge_sessions(session, now=now)
             conversations = purge_tracker_store(tracker_url, days, now) if tracker_url else 0
-            logs = rotate_logs(log_dir, days, now)
+            logs = rotate_logs(log_dir, days, now) if log_dir is not None else 0
             report = RetentionReport(cases, conversations, logs)
             audit.record(session, "purge", actor="retention", detail=f"older than {days} day(s): {report}", now=now)
     finally:
@@ -184,3 +189,29 @@ def start_retention(days: int | None, *, env: Mapping[str, str], database_url: s
     job.run_once()  # before the launcher reports ready: nothing a caller adds next can be caught by it
     job.start()
     return job
+
+
+def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """One retention run now (a systemd timer or cron job calls it daily where no launcher runs)."""
+    from caselog.db import database_url
+
+    p = argparse.ArgumentParser(prog="python -m bot.retention", description=main.__doc__)
+    p.add_argument("--log-dir", type=Path, help="rotate and expire the *.log files there too (default: none)")
+    args = p.parse_args(argv)
+    env = os.environ if env is None else env
+    try:
+        days = retention_days(env)
+    except RetentionConfigError as exc:
+        print(exc)
+        return 2
+    if days is None:
+        print(f"{RETENTION_ENV}=off: nothing deleted")
+        return 0
+    url = database_url(env.get("DATABASE_URL"))
+    report = run_retention(days, database_url=url, tracker_url=tracker_store_url(env), log_dir=args.log_dir)
+    print(f"retention ({days} days): {report}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

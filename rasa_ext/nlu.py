@@ -16,9 +16,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from understanding.routing import route
-
-ROUTED_ENTITIES = ("policy", "policy_candidate", "topic", "audience")
+from understanding.routing import merged_entities, route
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -48,10 +46,5 @@ class QuestionRouter(GraphComponent):
                 ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != decided.intent]
                 message.set("intent_ranking", [{"name": decided.intent, "confidence": 1.0}, *ranking])
             if decided.entities:
-                keep = [
-                    e
-                    for e in message.get("entities") or []
-                    if decided.intent is None or e.get("entity") not in ROUTED_ENTITIES
-                ]
-                message.set("entities", keep + decided.entities, add_to_output=True)
+                message.set("entities", merged_entities(message.get("entities") or [], decided), add_to_output=True)
         return messages

@@ -14,15 +14,18 @@ Two differences from `type: SQL`:
   only in memory;
 - connections are pre-pinged, so after PostgreSQL restarts the pool replaces its dead connections instead
   of failing one turn per pooled connection;
-- the turn's new events reach the event broker in one batch (one fsync'd spool write instead of one per
-  event), found by counting the stored events (Rasa reads the whole stored conversation again and rebuilds
-  it into a tracker, on every save, only to find them).
+- the turn's new events are found once, by counting the stored events (Rasa counts them for the insert
+  and, for the event broker, reads the whole stored conversation again and rebuilds it into a tracker, on
+  every save), and reach the event broker in one batch (one fsync'd spool write instead of one per event)
+  after the commit, never before: a turn whose write failed is not in the case log either, so the message
+  the person sends again after 稍后再试 is logged once (Rasa publishes first, then writes).
 
 The single-machine run uses it too (endpoints.yml, `dialect: sqlite`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -31,6 +34,7 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from rasa_ext.errors import StoreUnavailable
 
@@ -64,13 +68,6 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             logger.error("tracker store: cannot read a conversation: %s", _reason(exc))
             raise StoreUnavailable(f"tracker store unavailable: {_reason(exc)}") from exc
 
-    async def stream_events(self, tracker: DialogueStateTracker) -> None:
-        if self.event_broker is None:
-            return
-        with self.session_scope() as session:
-            new_events = list(self._additional_events(session, tracker))
-        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
-
     async def _stream_new_events(self, event_broker: EventBroker, new_events: list[Event], sender_id: str) -> None:
         bodies = [{"sender_id": sender_id, **event.as_dict()} for event in new_events]
         publish_many = getattr(event_broker, "publish_many", None)
@@ -81,8 +78,26 @@ class StrictSQLTrackerStore(SQLTrackerStore):
                 event_broker.publish(body)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's SQLTrackerStore.save (same rows), then the committed events to the event broker."""
         try:
-            await super().save(tracker)
+            with self.session_scope() as session:
+                new_events = list(self._additional_events(session, tracker))
+                for event in new_events:
+                    session.add(self._row(tracker.sender_id, event))
+                session.commit()
         except sa.exc.SQLAlchemyError as exc:
             logger.error("tracker store: cannot save a conversation: %s", _reason(exc))
             raise StoreUnavailable(f"tracker store unavailable: {_reason(exc)}") from exc
+        if self.event_broker is not None and new_events:
+            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
+    def _row(self, sender_id: str, event: Event) -> Any:
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )

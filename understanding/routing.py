@@ -42,6 +42,8 @@ CONTROL_INTENTS = frozenset(
 # intents a statement of facts may be mistaken for
 FACT_LIKE = frozenset({"nlu_fallback", "out_of_scope", "greet", "affirm", "deny", "ask_policy", "thanks"})
 SURE = 0.6
+# the entity kinds the router decides where it sets the intent
+ROUTED_ENTITIES = ("policy", "policy_candidate", "topic", "audience")
 # the date facts are read against does not matter here: only whether the message states any
 _ANY_DAY = dt.date(2022, 7, 1)
 
@@ -98,3 +100,18 @@ def _route(text: str, intent: str | None, confidence: float) -> Route:
     if states_facts and (intent in FACT_LIKE or intent is None):
         return Route("inform", audience, "reader: the message states facts")
     return Route(None, audience, "DIET")
+
+
+def merged_entities(found: list[dict[str, Any]], decided: Route) -> list[dict[str, Any]]:
+    """DIET's entities with the router's: where the router sets the intent, its entities of the routed kinds
+    replace DIET's, except that a DIET entity the router names too stays (it keeps its span in the text, which
+    `rasa test nlu` evaluates) and the router's copy is dropped."""
+    if decided.intent is None:
+        keep = list(found)
+    else:
+        named = {(e["entity"], e["value"]) for e in decided.entities}
+        keep = [
+            e for e in found if e.get("entity") not in ROUTED_ENTITIES or (e.get("entity"), e.get("value")) in named
+        ]
+    kept = {(e.get("entity"), e.get("value")) for e in keep}
+    return keep + [e for e in decided.entities if (e["entity"], e["value"]) not in kept]

@@ -28,7 +28,7 @@ from bot.retention import (
 from caselog import audit
 from caselog.db import make_engine
 from caselog.migrate import upgrade
-from caselog.models import Case
+from caselog.models import Case, utcnow
 from caselog.salt import SaltMissing, sender_salt
 
 REPO = Path(__file__).resolve().parents[2]
@@ -200,3 +200,26 @@ def test_the_launcher_runs_retention_by_itself_and_keeps_its_files_private(tmp_p
             assert _mode(workdir / name) == 0o600, name
         assert _mode(workdir / "spool") == 0o700 and _mode(workdir / "logs") == 0o700
     engine.dispose()
+
+
+def test_one_run_from_the_command_line_where_no_launcher_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.retention import main
+
+    url = f"sqlite:///{tmp_path / 'caselog.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    old = utcnow() - dt.timedelta(days=40)
+    with Session(engine) as s, s.begin():
+        s.add(Case(channel="web", user_hash="h" * 64, started_at=old, ended_at=old, facts={}))
+    tracker = tmp_path / "tracker.db"
+    _tracker_db(tracker, {"te-old": old.timestamp(), "te-new": utcnow().timestamp()})
+    env = {"DATABASE_URL": url, "RASA_TRACKER_DB": str(tracker), "CASELOG_RETENTION_DAYS": "30"}
+    assert main([], env) == 0
+    assert "1 case(s), 1 tracker conversation(s)" in capsys.readouterr().out
+    with Session(engine) as s:
+        assert s.scalar(sa.select(sa.func.count(Case.id))) == 0
+    engine.dispose()
+    assert main([], {**env, "CASELOG_RETENTION_DAYS": "off"}) == 0
+    assert main([], {**env, "CASELOG_RETENTION_DAYS": "soon"}) == 2

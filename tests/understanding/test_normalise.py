@@ -61,3 +61,30 @@ def test_words_that_are_meant_stay(text: str) -> None:
 def test_normalise_is_idempotent() -> None:
     once = normalise("我失叶三個月了，戶扣在老家")
     assert normalise(once) == once
+
+
+@pytest.mark.parametrize(
+    ("typed", "fixed"),
+    [
+        ("我是博土", "我是博士"),  # 土/士 look alike
+        ("复担毕业的", "复旦毕业的"),  # a distinctive short college name is in the lexicon
+        ("老家宁厦", "老家宁夏"),  # 厦 is also read xia
+        ("以前是长江退扑鱼民", "以前是长江退捕渔民"),  # one character by shape, one by sound
+        ("想找个小时工，不想自主创亚", "想找个小时工，不想自主创业"),
+        ("他们公司想招人", "他们公司想招人"),  # 招 (hiring) is never turned into 找 (looking)
+        ("我老公失业了", "我老公失业了"),  # 公失 is not 公司: 失业 starts inside it and is meant
+        ("戒du以后", "戒毒以后"),  # a term finished in pinyin
+        ("怀yun了", "怀孕了"),
+        ("今年五十流岁", "今年五十六岁"),  # digit homophones inside a number
+        ("我四是二", "我四十二"),
+        ("六十穗了", "六十岁了"),
+        ("2年另5个月", "2年零5个月"),
+    ],
+)
+def test_more_typo_kinds(typed: str, fixed: str) -> None:
+    assert fix_typos(typed) == fixed
+
+
+@pytest.mark.parametrize("text", ["我在事业单位上班", "一是想找工作，二是想学技术", "我在家带了三年孩子", "age 45"])
+def test_rare_readings_and_enumerations_are_left_alone(text: str) -> None:
+    assert fix_typos(text) == text

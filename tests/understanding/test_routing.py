@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from understanding.normalise import normalise
-from understanding.routing import route
+from understanding.routing import merged_entities, route
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,51 @@ def test_a_confident_control_intent_stays() -> None:
 def test_a_payload_is_left_to_rasa() -> None:
     decided = route('/inform{"employment_status": "unemployed"}', "inform", 1.0)
     assert decided.intent is None and decided.entities == []
+
+
+def _diet(entity: str, value: str, start: int, end: int) -> dict[str, object]:
+    return {"entity": entity, "value": value, "start": start, "end": end, "extractor": "DIETClassifier"}
+
+
+def test_a_diet_entity_the_router_names_too_keeps_its_span() -> None:
+    text = normalise("公益岗位是干嘛的")
+    decided = route(text, "ask_policy", 0.9)
+    found = [_diet("policy", "public_welfare_post", 0, 4)]
+    merged = merged_entities(found, decided)
+    policies = [e for e in merged if e["entity"] == "policy"]
+    assert [(e["value"], e["start"], e["end"]) for e in policies] == [("public_welfare_post", 0, 4)]
+
+
+def test_a_diet_policy_entity_the_router_overrules_is_dropped() -> None:
+    text = normalise("我送外卖的，路上摔了有没有类似工伤的保障")
+    decided = route(text, "ask_policy", 0.9)
+    merged = merged_entities([_diet("policy", "unemployment_insurance_benefit", 0, 2)], decided)
+    values = {e["value"] for e in merged if e["entity"] == "policy"}
+    assert "unemployment_insurance_benefit" not in values
+    assert "platform_worker_injury_protection" in values
+
+
+def test_diet_entities_of_other_kinds_stay() -> None:
+    text = normalise("我失业半年了，公益岗位怎么申请")
+    decided = route(text, "inform", 0.5)
+    found = [_diet("duration", "半年", 3, 5)]
+    assert found[0] in merged_entities(found, decided)
+
+
+@pytest.mark.parametrize("text", ["在领失业金呢", "领着失业金呢", "坐月子呢", "还在找工作呢"])
+def test_a_statement_ending_in_ne_is_not_a_question(text: str) -> None:
+    assert route(normalise(text), "inform", 0.9).intent in (None, "inform")
+
+
+@pytest.mark.parametrize("text", ["那失业金呢", "我呢", "还有别的呢"])
+def test_an_elliptical_question_in_ne_still_asks(text: str) -> None:
+    from understanding.measures import match_question
+
+    assert match_question(normalise(text)).question
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"), [("认定就业困难要准备啥", "ask_procedure"), ("家门口就业服务站都能办什么", "ask_policy")]
+)
+def test_what_to_prepare_is_a_procedure_and_what_a_place_does_is_not(text: str, intent: str) -> None:
+    assert route(normalise(text), "ask_policy", 0.9).intent == intent
