@@ -48,7 +48,9 @@ NEGATORS = (
 )
 # after a phrase: 失业登记还没做 / 失业金没领 / 低保没有
 _POST_NEGATION = re.compile(
-    r"^[我也还都却]{0,2}(?:还没有|还没|没有|没|未|不)(?:[做办弄去领登记认定申请有过]|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
+    r"^(?:我们家|我家|咱家|家里|我们)?[我也还都却]{0,2}"
+    r"(?:(?:还没有|还没|没有|没|未|不)(?:来得及|顾上|时间|空|去)?(?:[做办弄去领登记认定申请有过]|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
+    r"|(?:不是|并不是)(?:的|啊|呀)?$)"
 )
 _CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|可是|不过|而且|并且|然后|所以|只是|另外")
 _QUESTION_WORDS = re.compile(
@@ -62,6 +64,18 @@ _OTHER_PERSON = re.compile(
     r"^(?:我的?|俺的?|我们家|我家)?(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
     r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆)"
 )
+# 老婆和我都下岗了 / 我老公跟我都没工作: the writer is one of those the clause speaks of
+_WITH_ME = re.compile(r"(?:和|跟|与|同|还有)我(?:都|也|俩|两个|一起)|我们?(?:俩|两个)(?:都|也)")
+_RELATIVE = (
+    r"(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|弟弟|妹妹|哥哥|姐姐|"
+    r"侄子|侄女|外甥|外甥女|亲戚|朋友)"
+)
+# someone asks for a relative: 帮我女儿问一下 / 替我妈问 / 想问问他能不能参加培训
+_PROXY = re.compile(
+    rf"(?:帮|替|给)(?:我的?)?{_RELATIVE}(?:问|咨询|打听)|(?:问问|问一下|问下|咨询一下)(?:他|她)|"
+    r"(?:他|她)(?:能不能|可不可以|能否|符不符合|有没有资格)"
+)
+_SELF_TOO = re.compile(r"我自己|我本人|我也")
 # an intention is not a status: 想自己创业 / 毕业后想留在上海工作 / 打算开店
 _INTENT = re.compile(r"(?:想|打算|准备|计划|希望|想要|考虑|盼着)[^，。]{0,4}$")
 _FAMILY_LEVEL = frozenset({"minimum_living_allowance", "low_income_rural_household", "hardship_groups"})
@@ -100,7 +114,7 @@ _AGE = (
         r"(?P<n>[0-9]{2}|[一二三四五六七八九十]{2,3})(?:了|岁|[，,、 ]|$)"
     ),
     re.compile(r"(?:^|[，,、 ])(?:男|女)[，,、 ](?P<n>[0-9]{2})(?![0-9年个月届])"),
-    re.compile(r"(?P<n>[一二三四五六七八九]十)(?:出头|多)(?!年|个|天|月|万|块|元|斤|公里|小时|次|岁的)"),
+    re.compile(r"(?P<n>[一二三四五六七八九]十)(?:出头|多|好几)(?!年|个|天|月|万|块|元|斤|公里|小时|次|岁的)"),
     re.compile(r"(?P<n>[一二三四五六七八九]十[一二三四五六七八九][一二三四五六七八九])(?!个|年|月)"),
     re.compile(r"(?:才|都|已经|快)(?P<n>[二三四五六七八九]十[一二三四五六七八九]?)(?:岁|了)?$"),
     re.compile(
@@ -109,29 +123,37 @@ _AGE = (
     # 二十八了 / 她五十七了 / 52了: a number of years said alone is an age
     re.compile(
         r"(?:^|[，,、 我她他俺])(?:今年|已经|都|快)?"
-        r"(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|[1-9][0-9])(?:了|啦)(?:$|[，,。！!吧])"
+        r"(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|[1-9][0-9])(?:了|啦)(?:$|[，,。！!吧]|还|也|都|就|却)"
     ),
 )
 _AGE_OTHER = re.compile(r"岁的(?:孩子|儿子|女儿|宝宝|小孩|娃)|岁以上|岁以下|岁以内|周岁以")
 _YEAR_FORMS = (
     re.compile(r"(?P<y>(?:19|20)?[0-9]{2})\s*(?:届|界)"),
-    re.compile(r"(?P<y>(?:19|20)[0-9]{2}|[0-9]{2}|[一二〇零三四五六七八九]{2,4})年[^，。]{0,8}毕业(?!班)"),
+    re.compile(r"(?P<y>(?:19|20)[0-9]{2}|[0-9]{2}|[一二〇零三四五六七八九]{2,4})年[^，。]{0,12}毕业(?!班)"),
     re.compile(r"毕业于(?P<y>(?:19|20)[0-9]{2})"),
     re.compile(r"(?P<y>(?:19|20)[0-9]{2})\s*(?:毕业生|毕业)"),
-    re.compile(r"(?P<y>今年|去年|前年|明年|后年)(?:[^，。]{0,8})毕业(?!班)"),
+    re.compile(r"(?P<y>今年|去年|前年|明年|后年)(?:[^，。]{0,12})毕业(?!班)"),
     re.compile(r"毕业(?:快|已经|都)?(?P<n>[0-9一二三四五六七八九十两]+)年"),
 )
 _JUST_GRADUATED = re.compile(r"刚毕业|刚刚毕业|才毕业|毕业不久|刚从[^，。]{1,10}毕业|应届毕业")
 # the writer speaks for an employer (not: 公司的HR说合同不续了)
 _EMPLOYER = re.compile(
     r"我是[^，。]{0,12}(?:HR|人事|老板|负责人|经理|招聘)|作为(?:HR|人事|企业|单位|老板)|(?:HR|人事)(?:想|问|咨询|请问)|"
-    r"我们是一家|我们(?:是)?(?:做|开|[^，。家]{0,6}(?:公司|企业|店|厂|酒店|饭店|餐厅|旅行社|单位|机构|馆|民宿|宾馆))|"
+    r"我们是一家|我们(?:是)?(?:做(?!家长|父母|爸妈|子女|儿女|孩子|老人)|开|[^，。家]{0,6}(?:公司|企业|店|厂|酒店|饭店|餐厅|旅行社|单位|机构|馆|民宿|宾馆|院|房))|"
+    r"我们[^，。]{0,5}(?:想|要|打算|准备)招|"
     r"本公司|我司|企业主|用人单位|想招[^，。]{0,4}(?:人|员|工|个|名)|"
     r"(?:公司|单位|店里|我们|厂里)(?:想|要|打算|准备)?招|想招(?:人|几个|一批|些)|招几个|招一批|招用"
 )
+# a reply of one word to the status question that the phrases read only with more words
+_BARE_CHOICE: dict[Any, tuple[str, ...]] = {
+    "employed": ("上班", "工作", "有工作", "上着班", "在上班", "上班族", "打工"),
+    "unemployed": ("没", "没有", "无", "待业", "在家", "没事做"),
+    "student": ("读书", "上学", "在读"),
+}
 _DONT_KNOW = re.compile(r"不知道|不清楚|不确定|不太清楚|说不好|说不准|忘了|不记得|记不清|不晓得|不懂|没概念|搞不清")
 _YES = re.compile(
     r"^(?:嗯+|恩|是+|是的|是啊|是呀|对+|对的|对啊|对呀|没错|有|有的|有啊|对头|当然|肯定|确实|算是|算|在|在的|已经|办了|领了|"
+    r"办过|办好|做过|做了|弄过|弄好|登记了|登记过|认定了|认定过|"
     r"要|想|会|打算|有这个打算|有这个想法|有打算|有想法|可以|好的|yes|yeah|yep)"
 )
 _NO = re.compile(r"^(?:不是|不|没有|没|无|否|还没|还没有|未|都不是|都没有|都没|一个都没有|啥都没|没呢|no|nope|nah)")
@@ -177,7 +199,8 @@ def clauses(text: str) -> list[Clause]:
         if not piece.strip():
             continue
         question = bool(_QUESTION_WORDS.search(piece)) or ending in ("?", "？")
-        out.append(Clause(piece.strip(), question, bool(_OTHER_PERSON.search(piece))))
+        other = bool(_OTHER_PERSON.search(piece)) and not _WITH_ME.search(piece)
+        out.append(Clause(piece.strip(), question, other))
     return out
 
 
@@ -194,6 +217,8 @@ def _statement_part(clause: Clause) -> str:
 
 def _negated_before(text: str, start: int) -> bool:
     window = text[max(0, start - 8) : start]
+    if re.search(r"(?:不是|并非)(?:不|没有?)$", window):
+        return False  # 不是不想干活: two negations are a yes
     for neg in NEGATORS:
         pos = window.rfind(neg)
         if pos < 0:
@@ -209,7 +234,7 @@ def _negated_before(text: str, start: int) -> bool:
 
 
 def _negated_after(text: str, end: int) -> bool:
-    return bool(_POST_NEGATION.match(text[end : end + 6]))
+    return bool(_POST_NEGATION.match(text[end : end + 8]))
 
 
 @dataclass
@@ -247,6 +272,9 @@ class _Collector:
         self.denied: list[str] = []
         self.notes: dict[str, str] = {}
         self.ambiguous: dict[str, tuple[Any, ...]] = {}
+        self.bare_degree = False
+        self.about_joblessness = True
+        self.message = ""  # is_college_graduate came from a bare degree word only (硕士, 本科)
 
     def set(self, fact: str, value: Any, *, weak: bool = False) -> None:
         if weak and fact in self.facts:
@@ -270,14 +298,30 @@ class _Collector:
 
 
 # a bare degree word (大专) is weaker than a statement about oneself: 人家招人都要大专 does not undo 初中文化
+_ABOUT_JOBLESSNESS = re.compile(r"失业|没工作|没有工作|待业|下岗|辞|裁|离职|没上班|就业|找工作|工作")
+_ABOUT_REGISTERING = frozenset({"registered_unemployed", "employment_status", "unemployed_months"})
+_DROPPED_OUT = re.compile(r"退学|辍学|肄业|没读完|没念完|不读了|不念了")
+
+
+def _is_student_fact(a: Assignment) -> bool:
+    return a.fact in ("vocational_school_student", "in_graduating_year") or (
+        a.fact == "employment_status" and a.value == "student"
+    )
+
+
+_HIRING = re.compile(r"录用|录取|offer|入职通知|聘用")
 _BARE_WORDS = frozenset({"本科", "大专", "硕士", "博士", "研究生", "毕业生"})
 _CURRENT_ONLY = frozenset({"employment_status", "platform_worker", "hired_as_teacher"})
 
 
+_DOUBLE_NEGATION = re.compile(r"(?:不是|并不是|也不是|倒不是|并非)$")
+
+
 def _negation(text: str, m: _Match) -> bool:
-    """Whether a negation turns the phrase round; a phrase that is itself negative (没在喂奶) is not turned again."""
+    """Whether a negation turns the phrase round; a phrase that is itself negative (没在喂奶) is turned only by
+    a 不是 right before it (不是不想上班: wants to)."""
     if text[m.start : m.end].startswith(NEGATORS):
-        return False
+        return bool(_DOUBLE_NEGATION.search(text[: m.start]))
     return _negated_before(text, m.start) or _negated_after(text, m.end)
 
 
@@ -287,6 +331,15 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
     negations = [_negation(clause_text, m) for m in matches]
     for i, m in enumerate(matches):
         facts_here = {a.fact for a in m.assignments if a.primary}
+        if any(  # a pattern inside a longer phrase of the same fact: the phrase decides (不是不想上班)
+            j != i
+            and o.start <= m.start
+            and m.end <= o.end
+            and (o.end - o.start) > (m.end - m.start)
+            and facts_here & {a.fact for a in o.assignments if a.primary}
+            for j, o in enumerate(matches)
+        ):
+            continue
         # a pattern overlapping a negated phrase of the same fact is negated with it (还没被学校录用当老师)
         positive = any(a.primary and a.value is not False for a in m.assignments)
         negated = negations[i] or (
@@ -297,6 +350,7 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 and o.start < m.end
                 and m.start < o.end
                 and facts_here & {a.fact for a in o.assignments}
+                and any(a.primary and a.value is not False for a in o.assignments)  # 不是不想上班: not turned
                 for j, o in enumerate(matches)
             )
         )
@@ -307,9 +361,24 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 continue
             if a.fact in _CURRENT_ONLY and (intended or (past and a.value != "unemployed")):
                 continue
+            if _is_student_fact(a) and _DROPPED_OUT.search(clause_text):
+                continue  # 职校读了一年就退学了: no longer a student
+            if a.fact == "registered_unemployed" and not out.about_joblessness:
+                continue  # 登记过的低收入农户: some other register
+            if (
+                a.fact == "employment_status"
+                and a.value == "unemployed"
+                and _HIRING.search(out.message)
+                and re.search(r"不要我|不用我|取消|撤", clause_text)
+            ):
+                continue  # 说好要录用我的公司不要我了: a job offer withdrawn, not a dismissal
             fact = FACTS[a.fact]
             if not negated:
                 weak = not a.primary or clause_text[m.start : m.end] in _BARE_WORDS
+                if a.fact == "is_college_graduate" and a.fact not in out.facts:
+                    out.bare_degree = weak
+                elif a.fact == "is_college_graduate" and not weak:
+                    out.bare_degree = False
                 out.set(a.fact, a.value, weak=weak)
             elif not a.primary:
                 continue
@@ -322,9 +391,16 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
 
 def _read_message_patterns(message: str, out: _Collector) -> None:
     for pattern in patterns():
-        if pattern.scope == "message" and pattern.regex.search(message):
-            for a in pattern.assignments:
+        m = pattern.regex.search(message) if pattern.scope == "message" else None
+        if not m:
+            continue
+        clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(message, 0, m.start())), default=0)
+        negated = _negated_before(message[clause_start:], m.start() - clause_start)
+        for a in pattern.assignments:
+            if not negated:
                 out.set(a.fact, a.value, weak=True)
+            elif a.primary and FACTS[a.fact].type == "bool":
+                out.set(a.fact, not a.value, weak=True)
 
 
 @cache
@@ -339,7 +415,7 @@ def _place_patterns() -> dict[str, re.Pattern[str]]:
         # 本科在UK读的, 在国外读的大学
         "abroad": re.compile(rf"(?:在)?(?:{'|'.join(map(re.escape, lists['abroad']))})(?:读|上|念)"),
         # 武汉读的 (in a message about college)
-        "read_in": re.compile(rf"(?:{provinces})(?:读|上|念)的"),
+        "read_in": re.compile(rf"(?:{provinces})(?:的[^，。的]{{1,8}})?(?:读|上|念)的"),
         # 南京大学, 武汉理工: a place and a kind of college
         "college_elsewhere": re.compile(rf"(?:{provinces})[^，。的]{{0,6}}(?:大学|学院|师范|理工|财经|工业|农业|医科)"),
         # 大学在武汉读的, 学校在河南
@@ -350,6 +426,10 @@ def _place_patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+# a graduation that has happened (not 明年毕业, 快毕业, 还没毕业, 毕业后想…)
+_GRADUATED = re.compile(r"(?<!明年)(?<!后年)(?<![快要没将])毕业(?![后以之班季])")
+_TO_GRADUATE = re.compile(r"(?:明年|后年|快|要|将|即将|马上)毕业")
+_LATER = re.compile(r"以后|之后|后来|过了|接着")  # 四月进了方舱，出来以后…: the dismissal came later, when is not said
 _COLLEGE_CONTEXT = re.compile(r"大学|本科|大专|研究生|毕业|高校|学院|大[一二三四]|研[一二三]")
 
 
@@ -381,7 +461,11 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
         before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 4]
         if re.match(r"^(?:的大学|大学|师范|理工|财经|读|上的|念|工业|农业|医科|学院|科技)", after):
             continue
-        if re.search(r"在$|去$|到$", before) and not re.search(r"户口在$|老家在$|家在$", before):
+        if (
+            re.search(r"在$|去$|到$", before)
+            and not re.search(r"户口在$|老家在$|家在$", before)
+            and not after.startswith("老家")
+        ):
             continue
         out.set("shanghai_hukou", False)
         if re.search(r"农村|乡下|村里", text[m.start() : m.end() + 4]):
@@ -423,11 +507,13 @@ def _read_year(text: str, as_of: dt.date, out: _Collector) -> None:
             out.ambiguous["graduation_year"] = (as_of.year - 1, as_of.year)
 
 
-def _read_bare_year(text: str, message: str, out: _Collector) -> None:
+def _read_bare_year(text: str, message: str, as_of: dt.date, out: _Collector) -> None:
     """研究生毕业，2021年: a clause that is only a year, in a message about graduating."""
-    m = re.fullmatch(r"(?:是|在)?(?P<y>(?:19|20)[0-9]{2})年?(?:的)?", text)
+    m = re.fullmatch(r"(?:是|在)?(?P<y>(?:19|20)[0-9]{2}年?|[0-9]{2}年)(?:的)?", text)
     if m and "毕业" in message and "graduation_year" not in out.facts:
-        out.set("graduation_year", int(m.group("y")))
+        year = parse_year(m.group("y"), as_of)
+        if year is not None and 1940 <= year <= as_of.year + 6:
+            out.set("graduation_year", year)
 
 
 def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[str, Any], as_of: dt.date,
@@ -452,8 +538,10 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
             continue
         if AGO.match(text[m.start() :]):
             break  # 半年前被辞: a point in time, read below
-        if _OTHER_DURATION.search(before) and not re.search(
-            rf"(?:{_UNEMPLOYMENT_WORDS.pattern})[^，。]{{0,3}}$", before
+        if (
+            _OTHER_DURATION.search(before)
+            and not re.search(rf"(?:{_UNEMPLOYMENT_WORDS.pattern})[^，。]{{0,3}}$", before)
+            and not (told_unemployed and re.search(r"(?:到现在|至今|到今天|一直)[^，。]{0,3}$", before))
         ):
             continue
         if re.match(r"[^，。]{0,2}(?:前|以前|之前|后|以后|之后)", text[m.end() :]):
@@ -471,9 +559,10 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
     if RECENT.search(point_text) or AGO.search(point_text) or POINT.search(point_text):
         since_verb = bool(_SINCE_POINT.search(point_text))
         # 上个月的事 / 去年底吧: a clause that only names the time of an event told in another clause
-        only_time = (
-            len(re.sub(rf"{RECENT.pattern}|{AGO.pattern}|{POINT.pattern}|的事|的时候|吧|了|呢|啊|开始", "", point_text))
-            <= 2
+        only_time = not re.sub(
+            rf"{RECENT.pattern}|{AGO.pattern}|{POINT.pattern}|的事|的时候|那会儿?|左右|大概|差不多|就是|是|在|吧|了|呢|啊|开始|的",
+            "",
+            point_text,
         )
         if only_time and out.facts.get("employment_status") == "unemployed":
             since_verb, about_work = True, True
@@ -492,7 +581,14 @@ _BUSINESS = re.compile(
 _NOT_A_BUSINESS = re.compile(r"^(?:一家|一个|这家|那家|我们|我们的|本|贵|咱们|的|家|个|小|大|某|人|啥|什么)+$")
 
 
-_ECHO_NO = re.compile(r"(?:不是|没有|没|不|还没|还没有|未|并没有)(?:的事|过|呢|弄|办|做|打算|打算过|考虑|想过|有过)?")
+_ECHO_NO = re.compile(r"(?:不是|没有|没|不|还没|还没有|未|并没有)(?:的事|事|过|呢|弄|办|做|打算|考虑|想|有|去)*")
+# key words that echo a question although they state nothing alone: 登记？还没 / 工作？木有
+_ECHO_WORDS: dict[str, tuple[str, Any, Any]] = {
+    "登记": ("registered_unemployed", True, False),
+    "工作": ("employment_status", "employed", "unemployed"),
+    "上班": ("employment_status", "employed", "unemployed"),
+}
+_TOPIC_END = re.compile(r"(?:的话|呢|吗|嘛)$")
 _ECHO_YES = re.compile(r"(?:是|对|有|嗯|当然|肯定是)(?:的|啊|呀)?")
 
 
@@ -502,17 +598,24 @@ def _read_echoed_questions(all_clauses: list[Clause], out: _Collector) -> None:
     The echo is a question (它？) or the key word alone; the answer is nothing but yes or no.
     """
     for clause, reply in itertools.pairwise(all_clauses):
-        matches = _phrase_matches(clause.text)
+        topic = _TOPIC_END.sub("", clause.text)  # 失业登记的话，还没有: a topic, then its answer
+        core = _FILLER.sub("", re.sub(r"^(?:我|俺)", "", reply.text))
+        if _FILLER.sub("", topic) in _ECHO_WORDS:
+            if clause.question or topic != clause.text:
+                fact, yes, no = _ECHO_WORDS[_FILLER.sub("", topic)]
+                if _ECHO_NO.fullmatch(core):
+                    out.set(fact, no)
+                elif _ECHO_YES.fullmatch(core):
+                    out.set(fact, yes)
+            continue
+        matches = _phrase_matches(topic)
         bools = {a.fact for m in matches for a in m.assignments if a.primary and FACTS[a.fact].type == "bool"}
         if len(bools) != 1:
             continue
         fact = next(iter(bools))
-        word_alone = (
-            len(matches) == 1 and _FILLER.sub("", clause.text) == clause.text[matches[0].start : matches[0].end]
-        )
+        word_alone = len(matches) == 1 and _FILLER.sub("", topic) == topic[matches[0].start : matches[0].end]
         if not (clause.question or word_alone):
             continue
-        core = _FILLER.sub("", re.sub(r"^(?:我|俺)", "", reply.text))
         if _ECHO_NO.fullmatch(core):
             out.set(fact, False)
         elif _ECHO_YES.fullmatch(core):
@@ -523,6 +626,10 @@ def _read_industry(text: str, out: _Collector) -> None:
     # an employer message that names its business but none of the listed industries: any other business
     if "employer_industry" in out.facts:
         return
+    for choice in FACTS["employer_industry"].options:
+        if any(word in text for word in choice.says):
+            out.set("employer_industry", choice.value)
+            return
     for m in _BUSINESS.finditer(text):
         business = m.group("a") or m.group("b") or ""
         business = re.sub(r"^(?:是|我是|我们是)?(?:一家|一个|这家)?", "", business)
@@ -535,6 +642,7 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
     fact = FACTS[asked]
     core = _FILLER.sub("", text)
     stripped = re.sub(r"^(?:就是|就|只是|只有|只)(?=.)", "", core)  # 就初中
+    core = re.sub(r"^(?:暂时|目前|现在|眼下|先|还)(?=[不没])", "", core)  # 暂时不考虑
     if not core:
         return
     if _DONT_KNOW.search(text):
@@ -570,6 +678,12 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
             year = parse_year(core, as_of)
             if year is not None:
                 out.set("graduation_year", year)
+    elif fact.type == "enum":
+        # the choice's own label (the button: 自主创业, 在职) or a bare word for it (上班)
+        for choice in fact.options:
+            if stripped in (choice.label, *_BARE_CHOICE.get(choice.value, ())):
+                out.set(asked, choice.value)
+                return
     elif fact.type == "str" and asked == "employer_industry":
         if _NO.match(core):
             unknown.append(asked)
@@ -595,8 +709,13 @@ def read(
     for word, standard in _DIALECT:
         message = message.replace(word, standard)
     out = _Collector()
+    out.message = message
+    out.about_joblessness = bool(_ABOUT_JOBLESSNESS.search(message)) or bool(set(asked) & _ABOUT_REGISTERING)
     reading = Reading()
     all_clauses = clauses(message)
+    if _PROXY.search(message) and not _SELF_TOO.search(message):
+        # 帮我女儿问一下，她…: the message speaks for that person, so what it says of them is what it states
+        all_clauses = [Clause(c.text, c.question, False) for c in all_clauses]
     reading.is_question = any(c.question for c in all_clauses)
     if audience == "employer" or _EMPLOYER.search(message) or "employer_industry" in asked:
         reading.audience = "employer"
@@ -610,13 +729,39 @@ def read(
         _read_places(part, message, out)
         _read_age(part, out)
         _read_year(part, as_of, out)
-        _read_bare_year(part, message, out)
-    for clause in all_clauses:
-        part = _statement_part(clause)
-        if part and not clause.other_person:
+        _read_bare_year(part, message, as_of, out)
+    parts = [_statement_part(c) if not c.other_person else "" for c in all_clauses]
+    for part in parts:
+        if part:
             _read_months(part, message, asked, known, as_of, out)
+    for part, following in itertools.pairwise(parts):
+        # 四月份因为被隔离了半个月，医院就跟我解除了合同: the time in one clause, the dismissal in the next
+        if "unemployed_months" in out.facts:
+            break
+        if (
+            part
+            and following
+            and not _LATER.search(following)
+            and (POINT.search(part) or AGO.search(part))
+            and not _SINCE_POINT.search(part)
+            and _SINCE_POINT.search(following)
+        ):
+            _read_months(part + following, message, asked, known, as_of, out)
     _read_message_patterns(message, out)
     _read_echoed_questions(all_clauses, out)
+    if (
+        out.bare_degree
+        and (out.facts.get("employment_status") == "student" or _TO_GRADUATE.search(message))
+        and not _GRADUATED.search(message)
+    ):
+        out.facts.pop("is_college_graduate", None)  # 硕士在读 / master student, 研三: not yet a graduate
+    if (
+        "is_college_graduate" not in out.facts
+        and re.search(r"(?:刚|已经|今年|去年|前年)[^，。]{0,3}毕业", message)
+        and re.search(r"大学|本科|大专|研究生|硕士|博士|高校", message)
+        and out.facts.get("employment_status") != "student"
+    ):
+        out.set("is_college_graduate", True)  # 今年刚毕业，大学是在老家读的: the degree told in another clause
     if reading.audience == "employer":
         # an employer speaks for the company: what it says of people is about staff or hires, not the writer
         _read_industry(message, out)

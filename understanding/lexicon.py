@@ -102,8 +102,9 @@ def places() -> dict[str, tuple[str, ...]]:
 def fact_phrases() -> list[str]:
     """The phrases the facts are read by and the names of provinces and colleges, for the typo corrector.
 
-    Short forms of college names (上大, 宁大) are left out: they would turn ordinary words (年大) into names.
+    Two-character short forms of college names (上大, 宁大) are left out: they would turn ordinary words (年大)
+    into names; the few distinctive ones are in lexicon.txt (复旦, 同济).
     """
     lists = places()
-    colleges = [n for n in (*lists["shanghai_colleges"], *lists["other_colleges"]) if len(n) >= 4]
+    colleges = [n for n in (*lists["shanghai_colleges"], *lists["other_colleges"]) if len(n) >= 3]
     return [*phrase_table(), *lists["provinces_and_cities"], *colleges]

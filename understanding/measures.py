@@ -241,6 +241,7 @@ class Lexicon:
     homophones: dict[tuple[str, str], tuple[tuple[str, Readings], ...]] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)  # catalogue position of each measure
     kinds: dict[str, str] = field(default_factory=dict)  # catalogue kind of each measure
+    allowances: frozenset[str] = frozenset()  # measures paying the person money for their situation
 
     @property
     def name_concepts(self) -> tuple[str, ...]:
@@ -392,6 +393,10 @@ def load_lexicon(path: Path = DATA_FILE) -> Lexicon:
         )
         for name, raw in (data.get("out_of_scope") or {}).items()
     )
+    lex.allowances = frozenset(str(a) for a in data.get("allowances") or [])
+    for pid in lex.allowances:
+        if pid not in kinds:
+            raise ValueError(f"allowances: {pid!r} is not a catalogue measure")
     lex.homophones = _homophone_index(lex)
     return lex
 
@@ -584,33 +589,55 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
         members = [m.id for m in family.members if m.holds(hits) and f"{NAME}{m.id}" not in hits.denied]
         topics = {s.id for s in strong if _topical(lex, s, family)}
         # a topic of its own answers the question; several of the family's own topics are an enumeration
-        if topics and len(topics & set(members)) < 2:
+        if topics and len(topics & _all_members(family)) < 2:
             continue
         fitting.append((sum(1 for s in strong if s.id in members), family, members))
     if not fitting:
         return None
     _, family, members = max(fitting, key=lambda f: f[0])  # the first of those covering most
-    own = [s.id for s in strong if s.id in members and _topical(lex, s, family)]
-    if len(own) >= 2 and not lex.markers["whole_ask"].found_in(hits.text) and _asked_about(lex, hits.text, own):
+    # a member named as a topic counts even where its condition is not said (灵活就业 beside 大学生创业)
+    own = [s.id for s in strong if s.id in _all_members(family) and _topical(lex, s, family)]
+    whole = lex.markers["whole_ask"].found_in(hits.text)
+    if len(own) >= 2 and not whole and _asked_about(lex, hits.text, own):
         members = own  # 大学生有哪些实习见习的机会: the topics named, not the whole family
+    subgroup = [s.id for s in strong if s.id in members and _for_subgroup(lex, s, family)]
+    if len(subgroup) >= 2 and not whole:
+        members = subgroup  # 困难毕业生有哪些帮扶: what the group qualified by another group gets
     if lex.markers["enumeration"].found_in(hits.text) and _group_family(lex, hits, family):
         # groups listed side by side (失业的、就业困难的、毕业生分别能享受哪些): each group's family
         for _, other, its_members in fitting:
             if other is not family and _group_family(lex, hits, other):
                 members = [*members, *its_members]
-    return family, _narrow(lex, hits.text, members, audience, family)
+    return family, _narrow(lex, hits.text, members, audience, family, [s.id for s in strong])
+
+
+def _all_members(family: Family) -> set[str]:
+    return {m.id for m in family.members}
+
+
+def _for_subgroup(lex: Lexicon, scored: _Scored, family: Family) -> bool:
+    """Whether a measure's best cue joins the family's group with another group (大学生 + 低收入家庭): the measure of
+    a part of the family's group, not of all of it."""
+    top = max(cue.score for cue in scored.matched)
+    return any(
+        cue.score >= top
+        and all(c in lex.neutral for c in cue.when)
+        and any(c in family.triggers for c in cue.when)
+        and any(c not in family.triggers and c not in family.neutral for c in cue.when)
+        for cue in scored.matched
+    )
 
 
 def _asked_about(lex: Lexicon, text: str, ids: list[str]) -> bool:
-    """Whether the (last) clause that asks for a list is itself about these measures (大学生有哪些实习见习的机会), not a
-    question of its own beside them (……这些服务都是啥关系？没工作的人一般能享受哪些服务)."""
+    """Whether the (last) clause that asks for a list, with what follows it (……有什么政策？实习、考证之类的), is itself
+    about these measures (大学生有哪些实习见习的机会), not a question of its own beside them (……这些服务都是啥关系？
+    没工作的人一般能享受哪些服务)."""
     spans = lex.markers["list_ask"].spans(text)
-    clause = next(
-        (m.group() for m in _SENTENCE_PART.finditer(text) if spans and m.start() <= spans[-1][0] < m.end()), text
-    )
-    if clause == text:
+    start = next((m.start() for m in _SENTENCE_PART.finditer(text) if spans and m.start() <= spans[-1][0] < m.end()), 0)
+    if start == 0:
         return True
-    return set(ids) <= {s.id for s in _score_measures(lex, _Hits(lex, clause), "person", set())}
+    asked = text[start:]
+    return set(ids) <= {s.id for s in _score_measures(lex, _Hits(lex, asked), "person", set())}
 
 
 def _group_family(lex: Lexicon, hits: _Hits, family: Family) -> bool:
@@ -618,9 +645,15 @@ def _group_family(lex: Lexicon, hits: _Hits, family: Family) -> bool:
     return all(t in lex.neutral for t in family.triggers if hits(t))
 
 
-def _narrow(lex: Lexicon, text: str, members: list[str], audience: str, family: Family) -> list[str]:
+def _narrow(
+    lex: Lexicon, text: str, members: list[str], audience: str, family: Family, strong: Sequence[str]
+) -> list[str]:
     kinds = lex.kinds
     markers = lex.markers
+    asked = _BESIDES.sub("", text)  # what is asked, without what the asker knows already (除了失业金)
+    known = "".join(m.group() for m in _BESIDES.finditer(text))
+    broad = markers["broad_ask"].found_in(text)
+    cash = audience == "person" and markers["cash_ask"].found_in(asked)
     wanted: set[str] | None = None
     if markers["money_ask"].found_in(text):
         wanted = set(MONEY_KINDS)
@@ -629,11 +662,19 @@ def _narrow(lex: Lexicon, text: str, members: list[str], audience: str, family: 
     elif markers["post_ask"].found_in(text):
         wanted = {"post"}
     narrowed = members
-    if wanted is not None and not markers["broad_ask"].found_in(text):
+    if cash and not broad:  # 能领到的钱: the allowances paid for one's situation
+        narrowed = [m for m in narrowed if m in lex.allowances] or narrowed
+    elif wanted is not None and not broad:
         narrowed = [m for m in narrowed if kinds[m] in wanted] or narrowed
-    if family.audience != "employer":
+    if known and lex.concepts["money"].found_in(known) and not cash and not markers["money_ask"].found_in(asked):
+        # 除了每个月那点钱还有啥帮扶: the allowances are what they know
+        narrowed = [m for m in narrowed if m not in lex.allowances] or narrowed
+    if family.audience != "employer" and not markers["both_sides"].found_in(text):
         if audience == "employer":
-            narrowed = [m for m in narrowed if kinds[m] == "employer"] or narrowed
+            # an employer asking about a group of people: the employer's measures, or what its words pointed at
+            narrowed = (
+                [m for m in narrowed if kinds[m] == "employer"] or [m for m in narrowed if m in strong] or narrowed
+            )
         else:
             narrowed = [m for m in narrowed if kinds[m] != "employer"] or narrowed
     return list(dict.fromkeys(narrowed))
@@ -771,7 +812,9 @@ def match_question(text: str) -> QuestionMatch:
         if selected:
             return result("procedure", selected, topic="apply")
 
-    family = _family(lex, hits, _besides_removed(lex, clean, scored, audience), audience)
+    defines = top >= NAME_SCORE and markers["definition"].found_in(clean)
+    # 零就业家庭是什么意思，有什么保障: a question about what the named thing is, not a list of its group's measures
+    family = None if defines else _family(lex, hits, _besides_removed(lex, clean, scored, audience), audience)
     if family is not None:
         fam, members = family
         # named measures come first: the family's own, and those asked about by name beside it
@@ -782,7 +825,8 @@ def match_question(text: str) -> QuestionMatch:
     if selected:
         if asks:
             pointed = {s.id for s in scored if s.score >= STATEMENT_MIN}
-            selected = [*selected, *(i for i in _coordinated(lex, clean, audience) if i in pointed)][:MAX_MEASURES]
+            more = (i for i in _coordinated(lex, clean, audience) if i in pointed)
+            selected = list(_ordered([*selected, *more]))[:MAX_MEASURES]
         return result("measure", selected)
     if asks and (markers["policy_words"].found_in(clean) or scored):
         weak = [s.id for s in scored if s.score >= 3.0][:MAX_CANDIDATES]

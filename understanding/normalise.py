@@ -5,7 +5,7 @@
    placeholder without digits, so that no number parser reads the tail of a phone number as an age;
 2. full-width letters, digits and symbols become ASCII (Chinese punctuation such as ，。？ stays: the NLU
    training data is written with it);
-3. traditional characters become simplified (OpenCC `t2s`);
+3. traditional characters become simplified (OpenCC `t2s`; 著 after a verb becomes the particle 着);
 4. homophone and shape typos of the project's own words are corrected (`understanding.typos`).
 
 Masking itself happens before this (caselog.privacy.mask_text), on the raw text.
@@ -32,6 +32,8 @@ _WIDTH = str.maketrans(
     }
 )
 _SPACES = re.compile(r"[ \t]+")
+# OpenCC keeps 著 (it is also simplified, 著名), but after a verb it is the aspect particle: 歇著 → 歇着, 閒著 → 闲着
+_ZHE = re.compile(r"(?<=[歇闲待呆等想拿领坐站躺住干做忙看听跟带照顾养撑熬顶扛靠])著(?!名|作|称|述|录)")
 
 
 @cache
@@ -50,5 +52,6 @@ def normalise(text: str) -> str:
     text = _MASKED.sub(MASKED_PLACEHOLDER, text)
     text = text.translate(_WIDTH)
     text = to_simplified(text)
+    text = _ZHE.sub("着", text)
     text = fix_typos(text)
     return _SPACES.sub(" ", text).strip()

@@ -394,3 +394,36 @@ def test_staff_saying_where_they_work_is_not_a_question_about_the_station() -> N
 @pytest.mark.parametrize("text", ["我在这里住了好几年了", "做了十几年保洁", "我现在不在哺乳期"])
 def test_counting_words_and_denials_are_not_questions(text: str) -> None:
     assert match_question(text).question is False
+
+
+def test_an_unknown_allowance_in_the_data_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, lambda d: d["allowances"].append("no_such_allowance"))
+    with pytest.raises(ValueError, match="no_such_allowance"):
+        load_lexicon(path)
+
+
+def test_allowances_are_benefits_paid_to_the_person() -> None:
+    lex = load_lexicon()
+    assert lex.allowances
+    assert {lex.kinds[pid] for pid in lex.allowances} == {"benefit"}
+
+
+@pytest.mark.parametrize("text", ["他刚出狱，能用上哪些就业政策", "用上哪些补贴要看什么条件"])
+def test_which_ones_is_not_where(text: str) -> None:
+    # 上哪 (where) inside 用上哪些 (which ones can be used)
+    assert match_question(normalise(text)).kind != "procedure"
+
+
+def test_items_side_by_side_each_get_their_measure() -> None:
+    match = match_question("长江渔民、低收入农户、农民工分别有什么帮扶")
+    assert {"fisher_support", "low_income_rural_support", "migrant_worker_support"} <= set(match.policy_ids)
+
+
+def test_an_item_read_alone_does_not_bring_a_measure_the_sentence_rules_out() -> None:
+    # 企业的失业保险 alone would be the benefit; the sentence is about the employer's contributions
+    match = match_question("单位的失业保险和工伤保险是不是可以缓交")
+    assert match.policy_ids == ("employer_cost_relief",)
+
+
+def test_a_laid_off_worker_is_no_employer() -> None:
+    assert match_question("下岗职工能拿的钱有哪些").audience == "person"

@@ -61,3 +61,58 @@ def test_words_that_are_meant_stay(text: str) -> None:
 def test_normalise_is_idempotent() -> None:
     once = normalise("我失叶三個月了，戶扣在老家")
     assert normalise(once) == once
+
+
+@pytest.mark.parametrize(
+    ("typed", "fixed"),
+    [
+        ("我是博土", "我是博士"),  # 土/士 look alike
+        ("复担毕业的", "复旦毕业的"),  # a distinctive short college name is in the lexicon
+        ("老家宁厦", "老家宁夏"),  # 厦 is also read xia
+        ("以前是长江退扑鱼民", "以前是长江退捕渔民"),  # one character by shape, one by sound
+        ("想找个小时工，不想自主创亚", "想找个小时工，不想自主创业"),
+        ("他们公司想招人", "他们公司想招人"),  # 招 (hiring) is never turned into 找 (looking)
+        ("我老公失业了", "我老公失业了"),  # 公失 is not 公司: 失业 starts inside it and is meant
+        ("戒du以后", "戒毒以后"),  # a term finished in pinyin
+        ("怀yun了", "怀孕了"),
+        ("今年五十流岁", "今年五十六岁"),  # digit homophones inside a number
+        ("我四是二", "我四十二"),
+        ("六十穗了", "六十岁了"),
+        ("2年另5个月", "2年零5个月"),
+    ],
+)
+def test_more_typo_kinds(typed: str, fixed: str) -> None:
+    assert fix_typos(typed) == fixed
+
+
+@pytest.mark.parametrize("text", ["我在事业单位上班", "一是想找工作，二是想学技术", "我在家带了三年孩子", "age 45"])
+def test_rare_readings_and_enumerations_are_left_alone(text: str) -> None:
+    assert fix_typos(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个政策已实现就业的人能用吗",  # 实现 is an everyday word: 现就业 is not 想就业
+        "垃圾分类站招人吗",  # 垃圾 is kept whole although 积分 is a term
+        "他说阳过的不要",  # 说 is typed for shuo, not for its rare reading yue (岳阳)
+        "想找个离家近的",  # a measure word is never part of a correction (个离 is not 隔离)
+        "那失业金呢",  # nor a demonstrative (那 is not 拿)
+        "家里挺困难的",  # what stays would be only 的 (难的 is not 男的)
+        "可以先上岗吗",  # 先 is an adverb, not 想
+        "上个月阳了",
+    ],
+)
+def test_corrections_never_cut_everyday_words(text: str) -> None:
+    assert fix_typos(text) == text
+
+
+@pytest.mark.parametrize(
+    ("typed", "fixed"),
+    [
+        ("失夜一年", "失业一年"),  # 夜一 is no word to keep
+        ("开了家电影园", "开了家电影院"),  # 家电 is not frequent enough to stop the fix
+    ],
+)
+def test_rare_words_do_not_block_a_fix(typed: str, fixed: str) -> None:
+    assert fix_typos(typed) == fixed

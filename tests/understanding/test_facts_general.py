@@ -1,0 +1,198 @@
+"""General reading rules (polarity, echoes, speakers, employers), each with sentences written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from understanding.facts import read
+from understanding.normalise import normalise
+
+AS_OF = dt.date(2022, 9, 1)
+
+
+def facts(text: str, **kwargs: Any) -> dict[str, Any]:
+    return read(normalise(text), as_of=AS_OF, **kwargs).facts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a double negation is a yes; a negation after the phrase with a subject between
+        ("也不是不想干活，就是腰不好", {"wants_job": True}),
+        ("残疾人我不是，低保我家也不是", {"minimum_living_allowance": False}),
+        # echoes of a key word, then the answer
+        ("上班？没有啊", {"employment_status": "unemployed"}),
+        ("工作？有的", {"employment_status": "employed"}),
+        ("失业登记？没去过", {"registered_unemployed": False}),
+        ("困难人员认定呢，还没有", {"hardship_certified": False}),
+        ("戒毒？没有的事", {}),  # a group is a list, not a yes/no fact: nothing
+        ("哺乳期？没有的事", {"pregnant_or_nursing": False}),
+    ],
+)
+def test_polarity_and_echoes(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+def test_the_writer_among_those_a_clause_speaks_of() -> None:
+    assert facts("我老公跟我都被裁了") == {"employment_status": "unemployed"}
+    assert facts("女儿和我都没工作") == {"employment_status": "unemployed"}
+    assert facts("我女儿没工作") == {}  # only the daughter
+
+
+def test_a_message_for_a_relative_states_the_relative() -> None:
+    assert facts("替我弟弟问问，他今年二十六，大专毕业，没工作") == {
+        "age": 26,
+        "is_college_graduate": True,
+        "employment_status": "unemployed",
+    }
+    assert facts("我侄子在技校读书，他能不能领补贴") == {
+        "vocational_school_student": True,
+        "employment_status": "student",
+    }
+    assert facts("我妈退休了，她能不能领补贴，我自己也在找工作") == {"wants_job": True}  # not a proxy: the writer too
+
+
+def test_answers_said_with_a_time_word_before_the_no() -> None:
+    assert facts("目前不考虑", asked=["wants_job"]) == {"wants_job": False}
+
+
+@pytest.mark.parametrize(
+    ("text", "industry"),
+    [
+        ("我们是开火锅店的，想招两个服务员", "餐饮"),  # 开…店 is a business, 火锅店 its industry
+        ("我们剧院想招几个人", "文体娱乐"),
+        ("我们小超市要招收银员", "零售"),
+    ],
+)
+def test_employers_and_their_industry(text: str, industry: str) -> None:
+    assert facts(text) == {"employer_industry": industry}
+
+
+def test_a_parent_is_not_an_employer() -> None:
+    assert read(normalise("我们做父母的很着急，儿子一直没找到工作"), as_of=AS_OF).audience is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a degree word alone while studying is not a degree
+        ("我是master student，研二", {"employment_status": "student", "in_graduating_year": False}),
+        ("读研一，老家南京", {"employment_status": "student", "in_graduating_year": False, "shanghai_hukou": False}),
+        # a graduation told in one clause, the degree in another
+        (
+            "去年刚毕业，本科是在武汉读的",
+            {"graduation_year": 2021, "is_college_graduate": True, "graduated_from_shanghai_college": False},
+        ),
+        # a year said after a graduation, in a clause of its own; a month between the year word and 毕业
+        ("研究生毕业的，19年", {"is_college_graduate": True, "graduation_year": 2019}),
+        ("今年六月份从学校正式毕业，是大专", {"graduation_year": 2022, "is_college_graduate": True}),
+        # an age said with 了 and more words after it
+        ("都五十三了还没找到工作", {"age": 53, "employment_status": "unemployed"}),
+        # a province beside 老家, a college named after the city it is in
+        ("学校在河南老家那边", {"shanghai_hukou": False, "graduated_from_shanghai_college": False}),
+        ("大学毕业，在杭州的一所学院读的", {"is_college_graduate": True, "graduated_from_shanghai_college": False}),
+    ],
+)
+def test_school_years_ages_and_places(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a point in time in one clause, the dismissal in the next; not when the dismissal came later
+        (
+            "六月份被隔离了，公司就跟我解约了",
+            {"covid_affected_dismissal": True, "employment_status": "unemployed", "unemployed_months": 3},
+        ),
+        ("六月份住了院，出院以后被辞退了", {"employment_status": "unemployed"}),
+        # how long since, said with 到现在 before a verb that could be any stay
+        ("把工作辞了回家带娃，到现在待了一年多", {"employment_status": "unemployed", "unemployed_months": 12}),
+        ("在家歇了两个月", {"employment_status": "unemployed", "unemployed_months": 2}),
+    ],
+)
+def test_time_out_of_work(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("并没有因为阳性被开除", {"covid_affected_dismissal": False}),  # a message-wide pattern, negated
+        ("阳了以后被开除了", {"covid_affected_dismissal": True, "employment_status": "unemployed"}),
+        ("本来要录用我，阳了以后就不要我了", {"covid_affected_dismissal": True}),  # an offer withdrawn: no status
+        ("我家是村里登记过的困难农户", {"low_income_rural_household": True}),  # another register
+        ("登记过了，现在没工作", {"registered_unemployed": True, "employment_status": "unemployed"}),
+        ("失业金没有", {"receiving_unemployment_insurance": False}),
+        ("中专读了半年就不读了，现在在饭店打零工", {"employment_status": "flexible"}),
+        ("我在一所职业技术学校念书", {"vocational_school_student": True, "employment_status": "student"}),
+        ("自己开了个小便利店", {"employment_status": "self_employed", "starting_business": True}),
+        ("我在滴滴上开车", {"employment_status": "flexible", "platform_worker": True}),
+        ("在长宁住了七年了", {"resident_in_shanghai": True}),
+        ("人不在上海常住", {"resident_in_shanghai": False}),
+        ("外地农村户口", {"shanghai_hukou": False}),
+        ("身体还行，还想继续干", {"wants_job": True}),
+        ("简历投了好几家", {"wants_job": True}),
+    ],
+)
+def test_more_ways_of_saying_a_fact(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "我是long-term unemployed，二十四岁",
+            {"hardship_groups": ["long_term_unemployed_youth"], "employment_status": "unemployed", "age": 24},
+        ),
+        ("失业了 since March", {"employment_status": "unemployed", "unemployed_months": 6}),
+        ("我在一家startup做运营", {"employment_status": "employed"}),
+        ("我们是一家coffee shop，想招店员", {"employer_industry": "餐饮"}),
+        ("本科在Fudan读的", {"is_college_graduate": True, "graduated_from_shanghai_college": True}),
+    ],
+)
+def test_english_words(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+def test_the_particle_zhe_in_traditional_script() -> None:
+    assert normalise("在家閒著呢") == "在家闲着呢"
+    assert normalise("他是著名作家") == "他是著名作家"
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "expected"),
+    [
+        (
+            "employment_status",
+            "自主创业",
+            {"employment_status": "self_employed", "starting_business": True},
+        ),  # the button's own label
+        ("employment_status", "上班", {"employment_status": "employed"}),
+        ("registered_unemployed", "早办过了", {}),  # not a plain yes: left unread
+        ("registered_unemployed", "办好了", {"registered_unemployed": True}),
+        ("hardship_certified", "认定过", {"hardship_certified": True}),
+    ],
+)
+def test_short_answers(asked: str, answer: str, expected: dict[str, Any]) -> None:
+    assert facts(answer, asked=[asked]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我是复旦的博士，后年毕业", {"graduated_from_shanghai_college": True, "graduation_year": 2024}),
+        ("2016年从外地一所师范学院毕业", {"graduation_year": 2016, "is_college_graduate": True}),
+        ("失业保险金已经领了两个月", {"receiving_unemployment_insurance": True}),
+        ("失业金领了三个月就停了", {}),
+        ("在上海打工二十来年了", {"resident_in_shanghai": True, "employment_status": "employed"}),
+        ("got laid off last month", {"employment_status": "unemployed", "unemployed_months": 1}),
+        ("我是shanghai local", {"shanghai_hukou": True}),
+    ],
+)
+def test_more_forms(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
