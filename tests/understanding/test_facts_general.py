@@ -249,3 +249,33 @@ def test_more_english(text: str, expected: dict[str, Any]) -> None:
 )
 def test_more_answers(asked: str, answer: str, expected: dict[str, Any]) -> None:
     assert facts(answer, asked=[asked]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我老婆是残疾人，我在上班", {"employment_status": "employed"}),  # her group, not the writer's
+        ("我爸刑满释放回来了", {}),
+        ("我们家是低收入家庭，我爸是残疾人", {"hardship_groups": ["low_income_family"]}),  # the family's group
+        ("户口是外地的但人在上海工作", {"shanghai_hukou": False, "employment_status": "employed"}),  # 但 ends a clause
+        ("上礼拜被老板劝退", {"employment_status": "unemployed", "unemployed_months": 0}),
+        ("出来找工作三个礼拜了还没找着", {"wants_job": True, "employment_status": "unemployed"}),
+    ],
+)
+def test_whose_facts_and_clause_ends(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("低保以前拿过，后来取消了", {}),  # a state that was, not one that is
+        ("我想领失业金", {}),
+        ("我没怀孕，是我媳妇怀孕了", {"pregnant_or_nursing": False}),  # 是我媳妇…: someone else
+        ("我还不满二十", {}),  # near an age is not the age
+        ("快六十了，还没工作", {"employment_status": "unemployed"}),
+        ("我都六十了", {"age": 60}),
+    ],
+)
+def test_states_now_and_ages_near(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
