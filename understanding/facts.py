@@ -58,6 +58,8 @@ _QUESTION_WORDS = re.compile(
     r"什么|多少|几个|能领|能申请|可以申请|能享受|可以享受|能拿|可以拿|该怎么|吗|\?|？"
 )
 _FIRST_PERSON = re.compile(r"我|本人|俺|咱|自己|来访者|这位|这个阿姨|这个大姐|这个大叔|该人|他|她")
+_FUTURE = re.compile(r"(?:快要|将要|就要|即将|马上|下个?月|下周|下礼拜|明年|月底)[^，。]{0,3}$|(?<![不只])要被?$")
+_SUPPOSE = re.compile(r"如果|假如|假设|万一|倘若|若是|(?<![主只就还])要是(?!的)|一旦|打个比方")
 _SELF_STATE = re.compile(r"[了过着]|[0-9一二三四五六七八九十两半]")
 # a clause whose subject is someone else: 我老公失业了, 老公是农民工, 我妈让我来问问
 _OTHER_PERSON = re.compile(
@@ -107,7 +109,7 @@ _SINCE_POINT = re.compile(
 )
 _AGE = (
     re.compile(rf"(?P<n>{NUMBER})(?:多|来)?(?:岁|周岁)"),
-    re.compile(rf"(?:今年|年龄|年纪|岁数)(?:是|有|已经)?(?P<n>{NUMBER})(?!年|个|月|届)"),
+    re.compile(rf"(?:今年|年龄|年纪|岁数)(?:是|有|已经|刚好|刚满|刚|满|正好|才|都)?(?P<n>{NUMBER})(?!年|个|月|届)"),
     re.compile(
         r"(?:我|本人|俺|来访者|男|女|[男女]性|大叔|阿姨|大姐|大爷|大妈|大哥|老伯|伯伯|小伙子?|姑娘|老人家?|男士|女士)"
         r"[，,、 ]?(?:已经|都|快|才|今年)?"
@@ -205,7 +207,10 @@ def clauses(text: str) -> list[Clause]:
 
 
 def _statement_part(clause: Clause) -> str:
-    """The words of a question clause that state something about oneself (before its question words)."""
+    """The words of a question clause that state something about oneself (before its question words); nothing of
+    a supposition (如果我被辞退了 / 万一怀孕了)."""
+    if _SUPPOSE.search(clause.text):
+        return ""
     if not clause.question:
         return clause.text
     match = _QUESTION_WORDS.search(clause.text)
@@ -361,6 +366,8 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 continue
             if a.fact in _CURRENT_ONLY and (intended or (past and a.value != "unemployed")):
                 continue
+            if a.fact == "employment_status" and _FUTURE.search(clause_text[: m.start]):
+                continue  # 下个月要被裁了: not yet
             if _is_student_fact(a) and _DROPPED_OUT.search(clause_text):
                 continue  # 职校读了一年就退学了: no longer a student
             if a.fact == "registered_unemployed" and not out.about_joblessness:
@@ -440,7 +447,11 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
         if len(name) == 2 and text[m.end() : m.end() + 1] == "学":  # 上大学 is not 上大
             continue
         out.set("graduated_from_shanghai_college", not _negated_before(text, m.start()))
-        if re.search(r"毕业", text[m.end() : m.end() + 8]) or "毕业于" in text[max(0, m.start() - 6) : m.start()]:
+        if (
+            re.search(r"毕业", text[m.end() : m.end() + 8])
+            or "毕业于" in text[max(0, m.start() - 6) : m.start()]
+            or re.search(r"毕业于|毕业生", message)
+        ):
             out.set("is_college_graduate", True, weak=True)
         return
     about_college = bool(_COLLEGE_CONTEXT.search(message))
@@ -481,7 +492,7 @@ def _read_age(text: str, out: _Collector) -> None:
             n = chinese_to_int(m.group("n"))
             if n is None and len(m.group("n")) == 4:  # 三十五六: the lower of two ages
                 n = chinese_to_int(m.group("n")[:3])
-            if n is not None and 10 <= n <= 120:
+            if n is not None:  # out of range (5, 150) is refused by the form, with a message
                 out.set("age", n)
                 return
 
@@ -664,7 +675,7 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
     elif fact.type == "int":
         if asked == "age":
             n = chinese_to_int(re.sub(r"[岁了吧啊周]", "", core))
-            if n is not None:
+            if n is not None:  # out of range (5, 150) is refused by the form, with a message
                 out.set("age", n)
         elif asked == "unemployed_months":
             point = months_since(core, as_of)
