@@ -197,9 +197,12 @@ class Member:
     id: str
     only_if: str | None  # a concept name
     unless: bool = False  # "id if not concept": the member holds only without the concept
+    also: tuple[tuple[str, bool], ...] = ()  # "… and [not] concept": further conditions, (concept, negated) each
 
     def holds(self, hits: _Hits) -> bool:
-        return self.only_if is None or hits(self.only_if) != self.unless
+        if self.only_if is not None and hits(self.only_if) == self.unless:
+            return False
+        return all(hits(concept) != negated for concept, negated in self.also)
 
 
 @dataclass(frozen=True)
@@ -350,10 +353,12 @@ def load_lexicon(path: Path = DATA_FILE) -> Lexicon:
             pid, _, cond = str(entry).partition(" if ")
             if pid not in kinds:
                 raise ValueError(f"families.{name}: {pid!r} is not a catalogue measure")
-            cond = cond.strip()
-            negated = cond.startswith("not ")
-            cond = cond.removeprefix("not ").strip()
-            members.append(Member(pid, lex.concept(cond) if cond else None, negated))
+            conditions: list[tuple[str, bool]] = []
+            for part in cond.split(" and ") if cond.strip() else []:
+                part = part.strip()
+                conditions.append((lex.concept(part.removeprefix("not ").strip()), part.startswith("not ")))
+            first, negated = conditions[0] if conditions else (None, False)
+            members.append(Member(pid, first, negated, tuple(conditions[1:])))
         families.append(
             Family(
                 str(name),
