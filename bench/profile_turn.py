@@ -14,7 +14,10 @@ the REST channel's masking) and by part, by wrapping the Rasa methods that do ea
   tracker load   TrackerStore.retrieve (the conversation's events from the tracker store, rebuilt into a tracker)
   NLU            MessageProcessor.parse_message (tokenizer, featurizers, DIET, entity extractors)
   policies       MessageProcessor._predict_next_with_tracker (every prediction of the turn: rules, memo, TED)
-  actions        RemoteAction.run: each HTTP round trip to the action server (form validation, custom actions)
+  actions        RemoteAction.run: each call of the action server (form validation, custom actions), less
+                 the part below: Rasa serialising the tracker and domain and checking the response
+  action HTTP    the HTTP request itself (EndpointConfig.request): the action server's own work plus the
+                 round trip
   tracker save   TrackerStore.save minus the two below (writing the new events)
   diff re-read   the tracker store reading the whole conversation again inside save(), to find the new events
                  (Rasa's SQLTrackerStore; rasa_ext's StrictSQLTrackerStore counts them instead)
@@ -101,6 +104,9 @@ def instrument(agent: Any) -> None:
         "policies", MessageProcessor._predict_next_with_tracker
     )
     RemoteAction.run = _timed_async("actions", RemoteAction.run)  # type: ignore[method-assign]
+    from rasa.utils.endpoints import EndpointConfig
+
+    EndpointConfig.request = _timed_async("action HTTP", EndpointConfig.request)  # type: ignore[method-assign]
 
     store = agent.tracker_store
     while hasattr(store, "_tracker_store"):  # FailSafeTrackerStore / AwaitableTrackerStore wrap the real one
@@ -199,6 +205,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> None:
 
     for name in ("tracker save",):  # save's own time, without what is listed separately
         parts[name] = [s - d - b for s, d, b in zip(parts[name], parts["diff re-read"], parts["broker"], strict=True)]
+    parts["actions"] = [a - h for a, h in zip(parts["actions"], parts["action HTTP"], strict=True)]
     mean_total = statistics.mean(totals)
     print(f"{len(totals)} form turns (after {args.warmup} warm-up): mean {mean_total * 1e3:.1f} ms, "
           f"median {statistics.median(totals) * 1e3:.1f} ms")  # fmt: skip
@@ -215,7 +222,10 @@ async def run(args: argparse.Namespace, tmp: Path) -> None:
         stats.sort_stats("cumulative").print_stats(40)
 
 
-PARTS = ("lock", "tracker load", "NLU", "policies", "actions", "tracker save", "diff re-read", "broker", "masking")
+PARTS = (
+    "lock", "tracker load", "NLU", "policies", "actions", "action HTTP", "tracker save", "diff re-read", "broker",
+    "masking",
+)  # fmt: skip
 
 
 def main() -> None:

@@ -92,18 +92,24 @@ frontend stats
 """
 
 
-def server_states(stats_url: str, timeout: float = 2.0) -> dict[str, dict[str, str]]:
-    """{backend: {server: status}} from HAProxy's CSV statistics (status UP, DOWN, MAINT, "UP 1/2", …)."""
+def server_stats(stats_url: str, timeout: float = 2.0) -> dict[str, dict[str, dict[str, str]]]:
+    """{backend: {server: row}} from HAProxy's CSV statistics (`status`, `stot` = requests sent to it, …)."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         with opener.open(stats_url.rstrip("/") + ";csv", timeout=timeout) as resp:
             text = resp.read().decode("utf-8", errors="replace")
     except (urllib.error.URLError, OSError):
         return {}
-    out: dict[str, dict[str, str]] = {}
+    out: dict[str, dict[str, dict[str, str]]] = {}
     for row in csv.DictReader(io.StringIO(text.lstrip("# "))):
         name = row.get("svname") or ""
         if name in ("FRONTEND", "BACKEND"):
             continue
-        out.setdefault(row.get("pxname") or "", {})[name] = row.get("status") or ""
+        out.setdefault(row.get("pxname") or "", {})[name] = row
     return out
+
+
+def server_states(stats_url: str, timeout: float = 2.0) -> dict[str, dict[str, str]]:
+    """{backend: {server: status}}: UP, DOWN, MAINT, "UP 1/2" (going down), "DOWN 1/2" (coming up), …"""
+    stats = server_stats(stats_url, timeout)
+    return {backend: {name: row.get("status") or "" for name, row in rows.items()} for backend, rows in stats.items()}

@@ -49,18 +49,21 @@ NEGATORS = (
 # after a phrase: 失业登记还没做 / 失业金没领 / 低保没有
 _POST_NEGATION = re.compile(
     r"^(?:我们家|我家|咱家|家里|我们)?[我也还都却]{0,2}"
-    r"(?:(?:还没有|还没|没有|没|未|不)(?:[做办弄去领登记认定申请有过]|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)|(?:不是|并不是)(?:的|啊|呀)?$)"
+    r"(?:(?:还没有|还没|没有|没|未|不)(?:来得及|顾上|时间|空|去)?(?:[做办弄去领登记认定申请有过]|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
+    r"|(?:不是|并不是)(?:的|啊|呀)?$)"
 )
-_CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|可是|不过|而且|并且|然后|所以|只是|另外")
+_CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|但(?![凡愿])|可是|不过|而且|并且|然后|所以|只是|另外")
 _QUESTION_WORDS = re.compile(
     r"能不能|可不可以|可以吗|能否|是否|会不会|要不要|有没有|有什么|有啥|有哪些|怎么|怎样|如何|哪里|哪儿|去哪|在哪|哪些|"
     r"什么|多少|几个|能领|能申请|可以申请|能享受|可以享受|能拿|可以拿|该怎么|吗|\?|？"
 )
 _FIRST_PERSON = re.compile(r"我|本人|俺|咱|自己|来访者|这位|这个阿姨|这个大姐|这个大叔|该人|他|她")
+_FUTURE = re.compile(r"(?:快要|将要|就要|即将|马上|下个?月|下周|下礼拜|明年|月底)[^，。]{0,3}$|(?<![不只])要被?$")
+_SUPPOSE = re.compile(r"如果|假如|假设|万一|倘若|若是|(?<![主只就还])要是(?!的)|一旦|打个比方")
 _SELF_STATE = re.compile(r"[了过着]|[0-9一二三四五六七八九十两半]")
 # a clause whose subject is someone else: 我老公失业了, 老公是农民工, 我妈让我来问问
 _OTHER_PERSON = re.compile(
-    r"^(?:我的?|俺的?|我们家|我家)?(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
+    r"^(?:是|就是|而是|只是)?(?:我的?|俺的?|我们家|我家)?(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
     r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆)"
 )
 # 老婆和我都下岗了 / 我老公跟我都没工作: the writer is one of those the clause speaks of
@@ -78,6 +81,9 @@ _SELF_TOO = re.compile(r"我自己|我本人|我也")
 # an intention is not a status: 想自己创业 / 毕业后想留在上海工作 / 打算开店
 _INTENT = re.compile(r"(?:想|打算|准备|计划|希望|想要|考虑|盼着)[^，。]{0,4}$")
 _FAMILY_LEVEL = frozenset({"minimum_living_allowance", "low_income_rural_household", "hardship_groups"})
+_PERSONAL_GROUPS = frozenset(
+    {"disabled", "released_prisoner", "drug_rehab", "older_unemployed", "long_term_unemployed_youth"}
+)
 # 孩子刚满月还在哺乳期: a baby's age or feeding tells the mother's situation
 _CHILD = re.compile(r"^(?:我的?|俺的?)?(?:孩子|宝宝|娃|小孩|儿子|女儿|闺女)")
 _PAST = re.compile(r"以前|之前|原来|曾经|过去|早年|之前在")
@@ -89,7 +95,7 @@ _UNEMPLOYMENT_WORDS = re.compile(
 # a duration that is how long someone did something else: 干了二十年, 怀孕五个月, 住了八年, 戒了两年
 _OTHER_DURATION = re.compile(
     r"(?:干了|工作了|做了|上了|上班|干过|做过|工龄|怀孕|怀了|孕|住了|住|待了|呆了|生活了|戒了|服刑|判了|读了|学了|开了|跑|"
-    r"送|领了|交了|缴了|打工|来上海|在上海|毕业|隔离|关了|坐了)[^，。]{0,3}$"
+    r"送|领了|交了|缴了|打工|来上海|在上海|毕业|隔离|关了|坐了|找工作|找活|找了)[^，。]{0,3}$"
 )
 # a span of time; months need 个 (三个月), since 三月 is March
 _DURATION = re.compile(
@@ -101,19 +107,19 @@ _JUST_LOST = re.compile(
     r"(?:刚|才|刚刚)[^，。]{0,5}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期|炒|辞|裁)"
 )
 _SINCE_POINT = re.compile(
-    r"被辞|辞退|被裁|裁员|裁了|辞了|炒|离职|辞职|裸辞|优化|撤|关了|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
+    r"劝退|解约|资遣|让我走|被辞|辞退|被裁|裁员|裁了|辞了|炒|离职|辞职|裸辞|优化|撤|关了|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
     r"到现在|至今|以来|开始|就"
 )
 _AGE = (
     re.compile(rf"(?P<n>{NUMBER})(?:多|来)?(?:岁|周岁)"),
-    re.compile(rf"(?:今年|年龄|年纪|岁数)(?:是|有|已经)?(?P<n>{NUMBER})(?!年|个|月|届)"),
+    re.compile(rf"(?:今年|年龄|年纪|岁数)(?:是|有|已经|刚好|刚满|刚|满|正好|才|都)?(?P<n>{NUMBER})(?!年|个|月|届)"),
     re.compile(
         r"(?:我|本人|俺|来访者|男|女|[男女]性|大叔|阿姨|大姐|大爷|大妈|大哥|老伯|伯伯|小伙子?|姑娘|老人家?|男士|女士)"
         r"[，,、 ]?(?:已经|都|快|才|今年)?"
         r"(?P<n>[0-9]{2}|[一二三四五六七八九十]{2,3})(?:了|岁|[，,、 ]|$)"
     ),
     re.compile(r"(?:^|[，,、 ])(?:男|女)[，,、 ](?P<n>[0-9]{2})(?![0-9年个月届])"),
-    re.compile(r"(?P<n>[一二三四五六七八九]十)(?:出头|多)(?!年|个|天|月|万|块|元|斤|公里|小时|次|岁的)"),
+    re.compile(r"(?P<n>[一二三四五六七八九]十)(?:出头|多|好几)(?!年|个|天|月|万|块|元|斤|公里|小时|次|岁的)"),
     re.compile(r"(?P<n>[一二三四五六七八九]十[一二三四五六七八九][一二三四五六七八九])(?!个|年|月)"),
     re.compile(r"(?:才|都|已经|快)(?P<n>[二三四五六七八九]十[一二三四五六七八九]?)(?:岁|了)?$"),
     re.compile(
@@ -204,7 +210,10 @@ def clauses(text: str) -> list[Clause]:
 
 
 def _statement_part(clause: Clause) -> str:
-    """The words of a question clause that state something about oneself (before its question words)."""
+    """The words of a question clause that state something about oneself (before its question words); nothing of
+    a supposition (如果我被辞退了 / 万一怀孕了)."""
+    if _SUPPOSE.search(clause.text):
+        return ""
     if not clause.question:
         return clause.text
     match = _QUESTION_WORDS.search(clause.text)
@@ -233,7 +242,7 @@ def _negated_before(text: str, start: int) -> bool:
 
 
 def _negated_after(text: str, end: int) -> bool:
-    return bool(_POST_NEGATION.match(text[end : end + 6]))
+    return bool(_POST_NEGATION.match(text[end : end + 8]))
 
 
 @dataclass
@@ -311,6 +320,8 @@ def _is_student_fact(a: Assignment) -> bool:
 _HIRING = re.compile(r"录用|录取|offer|入职通知|聘用")
 _BARE_WORDS = frozenset({"本科", "大专", "硕士", "博士", "研究生", "毕业生"})
 _CURRENT_ONLY = frozenset({"employment_status", "platform_worker", "hired_as_teacher"})
+# a state that is now or not at all: 低保之前吃过 / 想领失业金 / 想要个孩子 do not say it is so now
+_NOW_ONLY = frozenset({"minimum_living_allowance", "receiving_unemployment_insurance", "pregnant_or_nursing"})
 
 
 _DOUBLE_NEGATION = re.compile(r"(?:不是|并不是|也不是|倒不是|并非)$")
@@ -356,10 +367,14 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
         intended = bool(_INTENT.search(clause_text[: m.start]))
         for a in m.assignments:
             mother = a.fact == "pregnant_or_nursing" and _CHILD.match(clause.text)
-            if clause.other_person and a.fact not in _FAMILY_LEVEL and not mother:
-                continue
+            if clause.other_person and not mother and (a.fact not in _FAMILY_LEVEL or a.value in _PERSONAL_GROUPS):
+                continue  # 我老公是残疾人: his group, not the writer's (a family's groups are the family's)
             if a.fact in _CURRENT_ONLY and (intended or (past and a.value != "unemployed")):
                 continue
+            if a.fact in _NOW_ONLY and a.value is True and not negated and (intended or past):
+                continue
+            if a.fact == "employment_status" and _FUTURE.search(clause_text[: m.start]):
+                continue  # 下个月要被裁了: not yet
             if _is_student_fact(a) and _DROPPED_OUT.search(clause_text):
                 continue  # 职校读了一年就退学了: no longer a student
             if a.fact == "registered_unemployed" and not out.about_joblessness:
@@ -439,7 +454,11 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
         if len(name) == 2 and text[m.end() : m.end() + 1] == "学":  # 上大学 is not 上大
             continue
         out.set("graduated_from_shanghai_college", not _negated_before(text, m.start()))
-        if re.search(r"毕业", text[m.end() : m.end() + 8]) or "毕业于" in text[max(0, m.start() - 6) : m.start()]:
+        if (
+            re.search(r"毕业", text[m.end() : m.end() + 8])
+            or "毕业于" in text[max(0, m.start() - 6) : m.start()]
+            or re.search(r"毕业于|毕业生", message)
+        ):
             out.set("is_college_graduate", True, weak=True)
         return
     about_college = bool(_COLLEGE_CONTEXT.search(message))
@@ -471,6 +490,10 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
             out.set("migrant_worker", True, weak=True)
 
 
+# 还没满十八 / 不到三十 / 快六十了: near an age, not the age (left out, as the blind sets' conventions say)
+_ABOUT_AN_AGE = re.compile(r"(?:没满|不满|未满|不到|没到|快|将近|接近|奔)$")
+
+
 def _read_age(text: str, out: _Collector) -> None:
     if _AGE_OTHER.search(text):
         return
@@ -480,7 +503,7 @@ def _read_age(text: str, out: _Collector) -> None:
             n = chinese_to_int(m.group("n"))
             if n is None and len(m.group("n")) == 4:  # 三十五六: the lower of two ages
                 n = chinese_to_int(m.group("n")[:3])
-            if n is not None and 10 <= n <= 120:
+            if n is not None and 10 <= n <= 120 and not _ABOUT_AN_AGE.search(text[: m.start("n")]):
                 out.set("age", n)
                 return
 
@@ -663,7 +686,7 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
     elif fact.type == "int":
         if asked == "age":
             n = chinese_to_int(re.sub(r"[岁了吧啊周]", "", core))
-            if n is not None:
+            if n is not None:  # out of range (5, 150) is refused by the form, with a message
                 out.set("age", n)
         elif asked == "unemployed_months":
             point = months_since(core, as_of)

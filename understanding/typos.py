@@ -12,7 +12,8 @@ People type Chinese with pinyin input methods and pick the wrong character of th
   旗手 alone is a word).
 
 Two more kinds are read before that: a term finished in pinyin (戒du → 戒毒, 怀yun → 怀孕), and a
-digit's homophone inside a number (四十流岁 → 四十六岁, 三是五 → 三十五, 五十穗 → 五十岁, 1年另3个月 → 1年零3个月).
+digit's homophone inside a number (四十流岁 → 四十六岁, 三是五 → 三十五, 五十穗 → 五十岁, 1年另3个月 → 1年零3个月;
+and 四十有六, which is no typo but an old way of saying 四十六).
 
 The lexicon is `understanding/data/lexicon.txt` (policy and situation words) plus the phrases by which the
 facts are read (`understanding.lexicon.fact_phrases`).
@@ -30,6 +31,8 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 DATA = Path(__file__).resolve().parent / "data"
 COMMON_WORD_FREQ = 20
+EVERYDAY_CHAR_FREQ = 10000
+KEPT_WORD_FREQ = 1000  # 实现, 垃圾 are kept whole; 夜半 (失夜半年) and 家电 (开了家电影园) may be cut
 MIN_TERM = 2
 MAX_TERM = 8
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -49,13 +52,15 @@ SHAPE_TYPOS: dict[str, str] = {
     "扑": "捕",
     "铺": "捕",
     "亚": "业",
+    "每": "海",
 }
 # Typos of a grammar character for a content one, common enough to correct anyway (失也 → 失业, 己经 → 已经).
 GRAMMAR_TYPOS = frozenset({("也", "业"), ("己", "已")})
 # Characters a correction never adds or removes: they carry the grammar (a negation, 为/未, 是, 在, question
 # words, pronouns …), so 被认定为就业 must not become 被认定未就业, nor 人员怎么 become 人员证么; 招 (an employer
-# hiring: 想招人) is never read as 找 (a job seeker: 想找人).
-GRAMMAR = frozenset("未没不无非否别莫勿是为有在了的过着吗呢也都还就又再和与及怎么什哪啥谁几我你他她它招")
+# hiring: 想招人) is never read as 找 (a job seeker: 想找人); nor are measure words and demonstratives (找个离家近
+# is not 找隔离, 那失业金呢 not 拿失业金).
+GRAMMAR = frozenset("未没不无非否别莫勿是为有在了的过着吗呢也都还就又再先和与及怎么什哪啥谁几我你他她它招个那这")
 # Front/back nasals and retroflex initials that southern speakers merge when typing pinyin (经/金, 名/民).
 _FUZZY = ((r"ing$", "in"), (r"eng$", "en"), (r"ang$", "an"), (r"^zh", "z"), (r"^ch", "c"), (r"^sh", "s"))
 
@@ -87,9 +92,24 @@ def _reading(ch: str) -> str:
 
 
 @cache
+def _char_freq() -> dict[str, int]:
+    """jieba's frequency of each single character."""
+    out = {}
+    with resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ", 2)
+            if len(parts) >= 2 and len(parts[0]) == 1:
+                out[parts[0]] = int(parts[1])
+    return out
+
+
+@cache
 def _other_readings(ch: str) -> frozenset[str]:
     """A polyphonic character's other toneless readings, not merged (厦 is also xia, 识 also zhi): compared
-    exactly, so that a rare reading and a merged sound together (事 zi, 职 zhi → zi) do not make a match."""
+    exactly, so that a rare reading and a merged sound together (事 zi, 职 zhi → zi) do not make a match.
+    An everyday character is typed for its everyday reading: 说 is not 岳 (yue), 但 not 研 (yan)."""
+    if _char_freq().get(ch, 0) >= EVERYDAY_CHAR_FREQ:
+        return frozenset()
     options = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=lambda s: [s])
     return frozenset(options[0][1:]) if options and options[0] else frozenset()
 
@@ -128,6 +148,8 @@ def _correction(window: str, candidates: Iterable[tuple[str, tuple[str, ...], tu
         grammar = [(a, b) for a, b in changes if (a in GRAMMAR or b in GRAMMAR) and (a, b) not in GRAMMAR_TYPOS]
         if len(changes) > max(1, len(term) // 2) or grammar:
             continue
+        if not any(a == b and a not in GRAMMAR for a, b in zip(window, term, strict=True)):
+            continue  # what stays is only grammar (难的 → 男的): too little to say the term was meant
         if _alike(window, term, syllables, raw):
             return term
     return None
@@ -172,12 +194,18 @@ _NUMERAL_TYPO = re.compile(
     rf"(?<=[{_DIGIT}十])([流留久酒])(?=岁|周岁|个月|年)|(?<=[{_DIGIT}])([是时实石])(?=[{_DIGIT}](?:岁|$|[，。,]))"
 )
 _AGE_TYPO = re.compile(rf"(?<=[0-9{_DIGIT}十])[穗碎遂](?![a-z])")
+_MONTH_TYPO = re.compile(rf"(?<=[0-9{_DIGIT}十半多]个)[越约阅悦]")  # 两个越 → 两个月
 _ZERO_TYPO = re.compile(rf"(?<=年)另(?=[0-9{_DIGIT}十]+个?月)")
 
 
+_TENS_AND = re.compile(rf"(?<=[{_DIGIT}]十)有(?=[一二三四五六七八九])")  # 四十有六: an old way of saying 四十六
+
+
 def _fix_numerals(text: str) -> str:
+    text = _TENS_AND.sub("", text)
     text = _NUMERAL_TYPO.sub(lambda m: _DIGIT_SOUNDS[m.group(0)], text)
     text = _AGE_TYPO.sub("岁", text)
+    text = _MONTH_TYPO.sub("月", text)
     return _ZERO_TYPO.sub("零", text)
 
 
@@ -186,12 +214,30 @@ def _terms() -> frozenset[str]:
     return frozenset(lexicon_terms())
 
 
-def _term_starts_inside(text: str, i: int, n: int, lengths: list[int]) -> bool:
-    """A correct term begins inside the window and runs past it (老公失业: 公失 is not 公司, 失业 is meant)."""
-    terms = _terms()
-    return any(
-        text[j : j + k] in terms for j in range(i + 1, i + n) for k in lengths if j + k > i + n and j + k <= len(text)
-    )
+@cache
+def _kept_words() -> frozenset[str]:
+    """Lexicon terms and everyday words (jieba frequency ≥ `KEPT_WORD_FREQ`): a correction never cuts one."""
+    words = set(_terms())
+    with resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ", 2)
+            if len(parts) >= 2 and MIN_TERM <= len(parts[0]) <= MAX_TERM and int(parts[1]) >= KEPT_WORD_FREQ:
+                words.add(parts[0])
+    return frozenset(words)
+
+
+def _crosses_a_term(text: str, i: int, n: int, lengths: list[int]) -> bool:
+    """A correct term or common word crosses an edge of the window: it begins inside and runs past it (老公失业:
+    公失 is not 公司, 失业 is meant), or began before and ends inside it (已实现就业: 现就业 is not 想就业, 实现 is
+    meant; 垃圾分类: 圾分 is not 积分)."""
+    terms = _kept_words()
+    end = i + n
+    for k in lengths:
+        if any(j + k <= len(text) and text[j : j + k] in terms for j in range(max(0, i - k + 1), i)):
+            return True
+        if any(j + k > end and j + k <= len(text) and text[j : j + k] in terms for j in range(i + 1, end)):
+            return True
+    return False
 
 
 @cache
@@ -235,7 +281,7 @@ def fix_typos(text: str) -> str:
             if window in common:
                 continue
             term = _correction(window, candidates)
-            if term is not None and not _term_starts_inside(text, i, n, lengths):
+            if term is not None and not _crosses_a_term(text, i, n, lengths):
                 out.append(term)
                 i += n
                 replaced = True

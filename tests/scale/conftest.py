@@ -137,6 +137,59 @@ def tracker(url: str, sender: str) -> dict[str, Any]:
     return resp.json()
 
 
+def stored_events(database_url: str, sender: str) -> list[dict[str, Any]]:
+    """The conversation's rows in Rasa's `events` table, in the order they were inserted (by id): what is
+    stored, read without a Rasa server (whose tracker endpoint rebuilds a tracker from them)."""
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender})
+            return [json.loads(data) for (data,) in rows]
+    finally:
+        engine.dispose()
+
+
+class RedisProbe:
+    """GETs one key over and over on its own connection (the app venv has no Redis client: plain RESP)."""
+
+    def __init__(self, host: str, port: int, db: int) -> None:
+        self.sock = socket.create_connection((host, port), timeout=5)
+        self.buf = b""
+        self._call("SELECT", str(db))
+
+    def _line(self) -> bytes:
+        while b"\r\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            assert chunk, "Redis closed the connection"
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def _call(self, *args: str) -> bytes | None:
+        parts = [f"*{len(args)}\r\n".encode()]
+        for a in args:
+            data = a.encode()
+            parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+        self.sock.sendall(b"".join(parts))
+        line = self._line()
+        assert not line.startswith(b"-"), line
+        if not line.startswith(b"$"):
+            return line[1:]
+        size = int(line[1:])
+        if size < 0:
+            return None
+        while len(self.buf) < size + 2:
+            self.buf += self.sock.recv(65536)
+        value, self.buf = self.buf[:size], self.buf[size + 2 :]
+        return value
+
+    def get(self, key: str) -> bytes | None:
+        return self._call("GET", key)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
 def event_shape(event: dict[str, Any]) -> tuple[Any, ...]:
     """What an event says, without its timestamps and ids: equal shapes = the same conversation."""
     kind = event.get("event")

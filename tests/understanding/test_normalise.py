@@ -79,6 +79,8 @@ def test_normalise_is_idempotent() -> None:
         ("我四是二", "我四十二"),
         ("六十穗了", "六十岁了"),
         ("2年另5个月", "2年零5个月"),
+        ("失业三个越了", "失业三个月了"),
+        ("上每户籍", "上海户籍"),  # 每 looks like 海
     ],
 )
 def test_more_typo_kinds(typed: str, fixed: str) -> None:
@@ -88,3 +90,31 @@ def test_more_typo_kinds(typed: str, fixed: str) -> None:
 @pytest.mark.parametrize("text", ["我在事业单位上班", "一是想找工作，二是想学技术", "我在家带了三年孩子", "age 45"])
 def test_rare_readings_and_enumerations_are_left_alone(text: str) -> None:
     assert fix_typos(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个政策已实现就业的人能用吗",  # 实现 is an everyday word: 现就业 is not 想就业
+        "垃圾分类站招人吗",  # 垃圾 is kept whole although 积分 is a term
+        "他说阳过的不要",  # 说 is typed for shuo, not for its rare reading yue (岳阳)
+        "想找个离家近的",  # a measure word is never part of a correction (个离 is not 隔离)
+        "那失业金呢",  # nor a demonstrative (那 is not 拿)
+        "家里挺困难的",  # what stays would be only 的 (难的 is not 男的)
+        "可以先上岗吗",  # 先 is an adverb, not 想
+        "上个月阳了",
+    ],
+)
+def test_corrections_never_cut_everyday_words(text: str) -> None:
+    assert fix_typos(text) == text
+
+
+@pytest.mark.parametrize(
+    ("typed", "fixed"),
+    [
+        ("失夜一年", "失业一年"),  # 夜一 is no word to keep
+        ("开了家电影园", "开了家电影院"),  # 家电 is not frequent enough to stop the fix
+    ],
+)
+def test_rare_words_do_not_block_a_fix(typed: str, fixed: str) -> None:
+    assert fix_typos(typed) == fixed
