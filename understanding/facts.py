@@ -64,7 +64,7 @@ _SELF_STATE = re.compile(r"[了过着]|[0-9一二三四五六七八九十两半]
 # a clause whose subject is someone else: 我老公失业了, 老公是农民工, 我妈让我来问问
 _OTHER_PERSON = re.compile(
     r"^(?:是|就是|而是|只是)?(?:我的?|俺的?|我们家|我家)?(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
-    r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆)"
+    r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆|老板|领导|上司|老乡|房东)"
 )
 # 老婆和我都下岗了 / 我老公跟我都没工作: the writer is one of those the clause speaks of
 _WITH_ME = re.compile(r"(?:和|跟|与|同|还有)我(?:都|也|俩|两个|一起)|我们?(?:俩|两个)(?:都|也)")
@@ -145,8 +145,8 @@ _JUST_GRADUATED = re.compile(r"刚毕业|刚刚毕业|才毕业|毕业不久|刚
 _EMPLOYER = re.compile(
     r"我是[^，。]{0,12}(?:HR|人事|老板|负责人|经理|招聘)|作为(?:HR|人事|企业|单位|老板)|(?:HR|人事)(?:想|问|咨询|请问)|"
     r"我们是一家|我们(?:是)?(?:做(?!家长|父母|爸妈|子女|儿女|孩子|老人)|开|[^，。家]{0,6}(?:公司|企业|店|厂|酒店|饭店|餐厅|旅行社|单位|机构|馆|民宿|宾馆|院|房))|"
-    r"我们[^，。]{0,5}(?:想|要|打算|准备)招|"
-    r"本公司|我司|企业主|用人单位|想招[^，。]{0,4}(?:人|员|工|个|名)|"
+    r"我们[^，。]{0,5}(?:想|要|打算|准备)招|我们是(?:一家|家|个)?[^，。]{1,8}(?:公司|企业|厂|机构|单位)|"
+    r"本公司|我司|企业主|用人单位|想招[^，。]{0,4}(?:人|员|工|个|名)|(?:想|要|准备|打算)招(?!生|考|聘会)|"
     r"(?:公司|单位|店里|我们|厂里)(?:想|要|打算|准备)?招|想招(?:人|几个|一批|些)|招几个|招一批|招用"
 )
 # a reply of one word to the status question that the phrases read only with more words
@@ -195,6 +195,14 @@ class Clause:
     other_person: bool
 
 
+@cache
+def _employer_by_industry() -> re.Pattern[str]:
+    """我们景区… / 我们是一家健身房: we + a business of one of the listed industries speaks for an employer."""
+    words = sorted((w for c in FACTS["employer_industry"].options for w in c.says), key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, words))
+    return re.compile(rf"我们(?:是|这|这个|这家)?(?:一家|一个|家)?(?:小)?(?:{alternatives})")
+
+
 def clauses(text: str) -> list[Clause]:
     out = []
     pieces = _CLAUSE_BREAK.split(text)
@@ -204,7 +212,9 @@ def clauses(text: str) -> list[Clause]:
         if not piece.strip():
             continue
         question = bool(_QUESTION_WORDS.search(piece)) or ending in ("?", "？")
-        other = bool(_OTHER_PERSON.search(piece)) and not _WITH_ME.search(piece)
+        someone = _OTHER_PERSON.search(piece)
+        # 老婆和我都下岗了 / 老板把我辞了: the writer is in the clause too
+        other = bool(someone) and not _WITH_ME.search(piece) and "我" not in piece[someone.end() :]
         out.append(Clause(piece.strip(), question, other))
     return out
 
@@ -652,6 +662,9 @@ def _read_industry(text: str, out: _Collector) -> None:
         if any(word in text for word in choice.says):
             out.set("employer_industry", choice.value)
             return
+    if re.search(r"我们是一家[^，。]{2,}|我们是(?:一个|个)[^，。]{2,}", text):
+        out.set("employer_industry", "其他")  # 我们是一家幼儿园: a business, none of the listed industries
+        return
     for m in _BUSINESS.finditer(text):
         business = m.group("a") or m.group("b") or ""
         business = re.sub(r"^(?:是|我是|我们是)?(?:一家|一个|这家)?", "", business)
@@ -739,7 +752,12 @@ def read(
         # 帮我女儿问一下，她…: the message speaks for that person, so what it says of them is what it states
         all_clauses = [Clause(c.text, c.question, False) for c in all_clauses]
     reading.is_question = any(c.question for c in all_clauses)
-    if audience == "employer" or _EMPLOYER.search(message) or "employer_industry" in asked:
+    if (
+        audience == "employer"
+        or _EMPLOYER.search(message)
+        or _employer_by_industry().search(message)
+        or "employer_industry" in asked
+    ):
         reading.audience = "employer"
     for clause in all_clauses:
         part = _statement_part(clause)

@@ -279,3 +279,21 @@ def test_whose_facts_and_clause_ends(text: str, expected: dict[str, Any]) -> Non
 )
 def test_states_now_and_ages_near(text: str, expected: dict[str, Any]) -> None:
     assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "industry"),
+    [
+        ("我开了家KTV，想招几个服务生", "文体娱乐"),  # an owner hiring speaks for the business
+        ("我们这家宾馆能申请什么补贴", "住宿"),  # we + a business of a listed industry
+        ("我们是一家培训学校，准备招两个老师", "其他"),
+        ("我们是家装修公司", "其他"),
+    ],
+)
+def test_employers_named_by_their_business(text: str, industry: str) -> None:
+    assert facts(text) == {"employer_industry": industry}
+
+
+def test_a_boss_is_someone_else_unless_the_writer_is_in_the_clause() -> None:
+    assert facts("我老板开了家网店，我帮他打包") == {}
+    assert facts("老板上个月把我辞了") == {"employment_status": "unemployed", "unemployed_months": 1}
