@@ -311,3 +311,17 @@ def test_a_boss_is_someone_else_unless_the_writer_is_in_the_clause() -> None:
 )
 def test_what_is_over_and_what_is_owed(text: str, expected: dict[str, Any]) -> None:
     assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("毕业以后一直在家啃老", {"employment_status": "unemployed"}),
+        ("来了以后在上海十来年了", {"resident_in_shanghai": True}),
+        ("在上海三年前待过", {}),  # a time ago, not a stay of three years
+        ("户口在松江", {"shanghai_hukou": True}),  # a Shanghai district as where the hukou is
+        ("阿拉是上海宁", {"shanghai_hukou": True}),  # Shanghainese for 上海人
+    ],
+)
+def test_local_ways_of_saying(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
