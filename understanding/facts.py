@@ -167,7 +167,8 @@ _NONE_OF_THEM = re.compile(
 )
 # dialect and slang read as standard words before anything else (木有 is 没有; 阿拉 is 我)
 _DIALECT = (("木有", "没有"), ("莫得", "没有"), ("冇", "没有"), ("没得", "没有"), ("阿拉", "我"), ("侬", "你"),
-            ("啥子", "什么"), ("寻着", "找着"), ("寻工作", "找工作"), ("俺", "我"), ("米有", "没有"))  # fmt: skip
+            ("啥子", "什么"), ("寻着", "找着"), ("寻工作", "找工作"), ("俺", "我"), ("米有", "没有"),
+            ("上海宁", "上海人"))  # fmt: skip
 _FILLER = re.compile(r"[，。,.!！?？~～…、\s]|吧|啊|呀|呢|哈|嘛|哦|噢|额|呃|的|了|哈哈|吗")
 
 
@@ -247,6 +248,8 @@ def _negated_before(text: str, start: int) -> bool:
         # 不是…是 / 但 between cancels; a few characters of other words may stand between (没被认定 / 不在上海住)
         if ("是" in between and neg != "不是") or "但" in between:
             continue
+        if re.search(r"就|于是|所以|才|后来", between):
+            return False  # 不想干了就辞职了: the negation ends where the next thing that happened begins
         return len(between) <= 6
     return False
 
@@ -381,7 +384,8 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 continue  # 我老公是残疾人: his group, not the writer's (a family's groups are the family's)
             if a.fact in _CURRENT_ONLY and (intended or (past and a.value != "unemployed")):
                 continue
-            if a.fact in _NOW_ONLY and a.value is True and not negated and (intended or past):
+            over = bool(re.match(r"(?:已经|都)?(?:结束|休完|过了|完了|满了)", clause_text[m.end :]))  # 产假结束后
+            if a.fact in _NOW_ONLY and a.value is True and not negated and (intended or past or over):
                 continue
             if a.fact == "employment_status" and _FUTURE.search(clause_text[: m.start]):
                 continue  # 下个月要被裁了: not yet
@@ -485,6 +489,8 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
         out.set("graduated_from_shanghai_college", False)
         if "毕业" in message and not re.search(r"大[一二三四]|研[一二三]|在读|读书", message):
             out.set("is_college_graduate", True, weak=True)
+    if _PAST.search(text) and re.search(r"户口|户籍|是", text):
+        return  # 户口刚迁到上海，之前是江苏的: where the person was from, not where the hukou is
     for m in patterns["place"].finditer(text):
         before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 4]
         if re.match(r"^(?:的大学|大学|师范|理工|财经|读|上的|念|工业|农业|医科|学院|科技)", after):
@@ -578,6 +584,8 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
             continue
         if re.match(r"[^，。]{0,2}(?:前|以前|之前|后|以后|之后)", text[m.end() :]):
             continue
+        if re.match(r"(?:的)?(?:工资|薪水|薪资|房租|社保|公积金|补贴|的假|假)", text[m.end() :]):
+            continue  # 三个月工资没拿到: money owed, not time out of work
         if not (about_work or told_unemployed):
             continue
         duration = parse_duration(span)

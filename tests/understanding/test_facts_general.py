@@ -297,3 +297,31 @@ def test_employers_named_by_their_business(text: str, industry: str) -> None:
 def test_a_boss_is_someone_else_unless_the_writer_is_in_the_clause() -> None:
     assert facts("我老板开了家网店，我帮他打包") == {}
     assert facts("老板上个月把我辞了") == {"employment_status": "unemployed", "unemployed_months": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("被老板开了，说是因为我阳过", {"employment_status": "unemployed", "covid_affected_dismissal": True}),
+        ("户口去年迁来上海了，原来是安徽的", {"shanghai_hukou": True}),  # where the hukou was before
+        ("厂子关门了，还欠我两个月工资", {"employment_status": "unemployed"}),  # money owed is no time out of work
+        ("哺乳期已经过了，想出来上班", {"wants_job": True}),  # a state that is over
+        ("以前送过快递，没在平台上接过单", {"platform_worker": False}),
+    ],
+)
+def test_what_is_over_and_what_is_owed(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("毕业以后一直在家啃老", {"employment_status": "unemployed"}),
+        ("来了以后在上海十来年了", {"resident_in_shanghai": True}),
+        ("在上海三年前待过", {}),  # a time ago, not a stay of three years
+        ("户口在松江", {"shanghai_hukou": True}),  # a Shanghai district as where the hukou is
+        ("阿拉是上海宁", {"shanghai_hukou": True}),  # Shanghainese for 上海人
+    ],
+)
+def test_local_ways_of_saying(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
