@@ -1,10 +1,11 @@
 """Blind sets through the running bot (the session's real stack): policy questions and whole consultations.
 
-- questions_test.yml: the share of questions whose answer names the right measure(s) in `custom.explained`.
-  The conversation issue asks for 90%. The set was blind when first run through the whole stack (77.9% on
-  2026-12-01); it has been a development set since (its misses were read and their causes fixed), so its figure
-  (189 of 190, 99.5%, through the stack on 2026-12-02) no longer measures strangers: a fresh blind set does.
-  QUESTIONS_FLOOR holds the figure reached, so that it can only go up;
+- questions_*.yml: the share of questions whose answer names the right measure(s) in `custom.explained`.
+  The conversation issue asks for 90% of a blind set. questions_test.yml was blind when first run through the
+  whole stack (77.9% on 2026-12-01); it has been a development set since (its misses were read and their causes
+  fixed: 189 of 190 through the stack on 2026-12-02), so it no longer measures strangers. questions_final.yml
+  (180, written blind on 2026-12-02 and never read for development) does. Each floor is a little under the
+  figure reached (a retrained DIET may move a borderline question), so that the figures can only go up;
 - personas.yml: every persona reaches a result, the mean number of questions is at most 6, and no status of
   the bot's last assessment differs from the engine's on the persona's true facts.
 The figures are printed (pytest -s); bench/persona_sim.py prints the same simulation with its transcripts.
@@ -24,7 +25,11 @@ from tests.blind.simulate import simulate
 
 pytestmark = [pytest.mark.rasa]
 
-QUESTIONS_FLOOR = 0.99  # reached through the stack: 189 of 190 (see the module docstring)
+# the set, and its floor: a little under the figure reached through the stack (see the module docstring)
+QUESTIONS_FLOORS = {
+    "questions_test.yml": 0.97,  # development since 2026-12-01: 189 of 190 on 2026-12-02
+    "questions_final.yml": 0.79,  # blind: 145 of 180 (80.6%) on 2026-12-02
+}
 
 
 def sender_for(stack: Stack):  # type: ignore[no-untyped-def]
@@ -39,10 +44,11 @@ def sender_for(stack: Stack):  # type: ignore[no-untyped-def]
     return send
 
 
-def test_blind_policy_questions_are_answered(real_stack: Stack) -> None:
+@pytest.mark.parametrize("name", sorted(QUESTIONS_FLOORS))
+def test_blind_policy_questions_are_answered(real_stack: Stack, name: str) -> None:
     send = sender_for(real_stack)
     prefix = uuid.uuid4().hex[:6]
-    questions = load_questions("questions_test.yml")
+    questions = load_questions(name)
     assert len(questions) >= 150
     counter = iter(range(10**6))
 
@@ -51,7 +57,7 @@ def test_blind_policy_questions_are_answered(real_stack: Stack) -> None:
 
     report = score_questions(questions, answer)
     print("\n" + report.table())
-    assert report.accuracy >= QUESTIONS_FLOOR, report.table()
+    assert report.accuracy >= QUESTIONS_FLOORS[name], report.table()
 
 
 def test_blind_personas_reach_the_engines_result_in_few_questions(real_stack: Stack) -> None:
