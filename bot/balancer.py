@@ -4,9 +4,9 @@ One HAProxy process, three frontends on 127.0.0.1 (a district binds the Rasa one
 Telegram bot can reach it):
 - Rasa (REST channel and HTTP API): round robin over the Rasa servers; a server is checked every second
   (`GET /`) and out of rotation after two failed checks: a refused connection (the process is gone) or no
-  answer within 10 s (a saturated server answers its checks late, and must stay in rotation). A message is never sent twice: only a connection
-  that failed before the request went out is retried on another server (a Rasa server that dies while
-  handling a message costs that message; the channel says 稍后再试).
+  answer within 10 s (a saturated server answers its checks late, and must stay in rotation). A message
+  is never sent twice: only a connection that failed before the request went out is retried on another
+  server (a Rasa server that dies while handling a message costs that message; the channel says 稍后再试).
 - Action servers: the same, checked on `GET /health`; here a call that failed on a dying server is
   retried on another, since actions keep no state of their own (everything is in the tracker Rasa sends).
 - Statistics: `/stats` (HTML) and `/stats;csv` — which servers are UP, their queues and errors.
