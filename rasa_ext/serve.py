@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if "--enable-api" in args:
         try:
-            args += ["--auth-token", rasa_api_token()]
+            # one argument: a token starting with "-" (token_urlsafe makes some) is no option to argparse
+            args.append(f"--auth-token={rasa_api_token()}")
         except ApiTokenMissing as exc:
             print(f"rasa_ext.serve: {exc}", file=sys.stderr)
             return 2

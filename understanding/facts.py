@@ -52,17 +52,19 @@ _POST_NEGATION = re.compile(
     r"(?:(?:还没有|还没|没有|没|未|不)(?:来得及|顾上|时间|空|去)?(?:[做办弄去领登记认定申请有过]|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
     r"|(?:不是|并不是)(?:的|啊|呀)?$)"
 )
-_CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|可是|不过|而且|并且|然后|所以|只是|另外")
+_CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|但(?![凡愿])|可是|不过|而且|并且|然后|所以|只是|另外")
 _QUESTION_WORDS = re.compile(
     r"能不能|可不可以|可以吗|能否|是否|会不会|要不要|有没有|有什么|有啥|有哪些|怎么|怎样|如何|哪里|哪儿|去哪|在哪|哪些|"
     r"什么|多少|几个|能领|能申请|可以申请|能享受|可以享受|能拿|可以拿|该怎么|吗|\?|？"
 )
 _FIRST_PERSON = re.compile(r"我|本人|俺|咱|自己|来访者|这位|这个阿姨|这个大姐|这个大叔|该人|他|她")
+_FUTURE = re.compile(r"(?:快要|将要|就要|即将|马上|下个?月|下周|下礼拜|明年|月底)[^，。]{0,3}$|(?<![不只])要被?$")
+_SUPPOSE = re.compile(r"如果|假如|假设|万一|倘若|若是|(?<![主只就还])要是(?!的)|一旦|打个比方")
 _SELF_STATE = re.compile(r"[了过着]|[0-9一二三四五六七八九十两半]")
 # a clause whose subject is someone else: 我老公失业了, 老公是农民工, 我妈让我来问问
 _OTHER_PERSON = re.compile(
-    r"^(?:我的?|俺的?|我们家|我家)?(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
-    r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆)"
+    r"^(?:是|就是|而是|只是)?(?:我的?|俺的?|我们家|我家)?(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
+    r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆|老板|领导|上司|老乡|房东)"
 )
 # 老婆和我都下岗了 / 我老公跟我都没工作: the writer is one of those the clause speaks of
 _WITH_ME = re.compile(r"(?:和|跟|与|同|还有)我(?:都|也|俩|两个|一起)|我们?(?:俩|两个)(?:都|也)")
@@ -79,6 +81,9 @@ _SELF_TOO = re.compile(r"我自己|我本人|我也")
 # an intention is not a status: 想自己创业 / 毕业后想留在上海工作 / 打算开店
 _INTENT = re.compile(r"(?:想|打算|准备|计划|希望|想要|考虑|盼着)[^，。]{0,4}$")
 _FAMILY_LEVEL = frozenset({"minimum_living_allowance", "low_income_rural_household", "hardship_groups"})
+_PERSONAL_GROUPS = frozenset(
+    {"disabled", "released_prisoner", "drug_rehab", "older_unemployed", "long_term_unemployed_youth"}
+)
 # 孩子刚满月还在哺乳期: a baby's age or feeding tells the mother's situation
 _CHILD = re.compile(r"^(?:我的?|俺的?)?(?:孩子|宝宝|娃|小孩|儿子|女儿|闺女)")
 _PAST = re.compile(r"以前|之前|原来|曾经|过去|早年|之前在")
@@ -90,7 +95,7 @@ _UNEMPLOYMENT_WORDS = re.compile(
 # a duration that is how long someone did something else: 干了二十年, 怀孕五个月, 住了八年, 戒了两年
 _OTHER_DURATION = re.compile(
     r"(?:干了|工作了|做了|上了|上班|干过|做过|工龄|怀孕|怀了|孕|住了|住|待了|呆了|生活了|戒了|服刑|判了|读了|学了|开了|跑|"
-    r"送|领了|交了|缴了|打工|来上海|在上海|毕业|隔离|关了|坐了)[^，。]{0,3}$"
+    r"送|领了|交了|缴了|打工|来上海|在上海|毕业|隔离|关了|坐了|找工作|找活|找了)[^，。]{0,3}$"
 )
 # a span of time; months need 个 (三个月), since 三月 is March
 _DURATION = re.compile(
@@ -102,12 +107,12 @@ _JUST_LOST = re.compile(
     r"(?:刚|才|刚刚)[^，。]{0,5}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期|炒|辞|裁)"
 )
 _SINCE_POINT = re.compile(
-    r"被辞|辞退|被裁|裁员|裁了|辞了|炒|离职|辞职|裸辞|优化|撤|关了|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
+    r"劝退|解约|资遣|让我走|被辞|辞退|被裁|裁员|裁了|辞了|炒|离职|辞职|裸辞|优化|撤|关了|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
     r"到现在|至今|以来|开始|就"
 )
 _AGE = (
     re.compile(rf"(?P<n>{NUMBER})(?:多|来)?(?:岁|周岁)"),
-    re.compile(rf"(?:今年|年龄|年纪|岁数)(?:是|有|已经)?(?P<n>{NUMBER})(?!年|个|月|届)"),
+    re.compile(rf"(?:今年|年龄|年纪|岁数)(?:是|有|已经|刚好|刚满|刚|满|正好|才|都)?(?P<n>{NUMBER})(?!年|个|月|届)"),
     re.compile(
         r"(?:我|本人|俺|来访者|男|女|[男女]性|大叔|阿姨|大姐|大爷|大妈|大哥|老伯|伯伯|小伙子?|姑娘|老人家?|男士|女士)"
         r"[，,、 ]?(?:已经|都|快|才|今年)?"
@@ -140,8 +145,8 @@ _JUST_GRADUATED = re.compile(r"刚毕业|刚刚毕业|才毕业|毕业不久|刚
 _EMPLOYER = re.compile(
     r"我是[^，。]{0,12}(?:HR|人事|老板|负责人|经理|招聘)|作为(?:HR|人事|企业|单位|老板)|(?:HR|人事)(?:想|问|咨询|请问)|"
     r"我们是一家|我们(?:是)?(?:做(?!家长|父母|爸妈|子女|儿女|孩子|老人)|开|[^，。家]{0,6}(?:公司|企业|店|厂|酒店|饭店|餐厅|旅行社|单位|机构|馆|民宿|宾馆|院|房))|"
-    r"我们[^，。]{0,5}(?:想|要|打算|准备)招|"
-    r"本公司|我司|企业主|用人单位|想招[^，。]{0,4}(?:人|员|工|个|名)|"
+    r"我们[^，。]{0,5}(?:想|要|打算|准备)招|我们是(?:一家|家|个)?[^，。]{1,8}(?:公司|企业|厂|机构|单位)|"
+    r"本公司|我司|企业主|用人单位|想招[^，。]{0,4}(?:人|员|工|个|名)|(?:想|要|准备|打算)招(?!生|考|聘会)|"
     r"(?:公司|单位|店里|我们|厂里)(?:想|要|打算|准备)?招|想招(?:人|几个|一批|些)|招几个|招一批|招用"
 )
 # a reply of one word to the status question that the phrases read only with more words
@@ -162,7 +167,8 @@ _NONE_OF_THEM = re.compile(
 )
 # dialect and slang read as standard words before anything else (木有 is 没有; 阿拉 is 我)
 _DIALECT = (("木有", "没有"), ("莫得", "没有"), ("冇", "没有"), ("没得", "没有"), ("阿拉", "我"), ("侬", "你"),
-            ("啥子", "什么"), ("寻着", "找着"), ("寻工作", "找工作"), ("俺", "我"), ("米有", "没有"))  # fmt: skip
+            ("啥子", "什么"), ("寻着", "找着"), ("寻工作", "找工作"), ("俺", "我"), ("米有", "没有"),
+            ("上海宁", "上海人"))  # fmt: skip
 _FILLER = re.compile(r"[，。,.!！?？~～…、\s]|吧|啊|呀|呢|哈|嘛|哦|噢|额|呃|的|了|哈哈|吗")
 
 
@@ -190,6 +196,14 @@ class Clause:
     other_person: bool
 
 
+@cache
+def _employer_by_industry() -> re.Pattern[str]:
+    """我们景区… / 我们是一家健身房: we + a business of one of the listed industries speaks for an employer."""
+    words = sorted((w for c in FACTS["employer_industry"].options for w in c.says), key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, words))
+    return re.compile(rf"我们(?:是|这|这个|这家)?(?:一家|一个|家)?(?:小)?(?:{alternatives})")
+
+
 def clauses(text: str) -> list[Clause]:
     out = []
     pieces = _CLAUSE_BREAK.split(text)
@@ -199,13 +213,18 @@ def clauses(text: str) -> list[Clause]:
         if not piece.strip():
             continue
         question = bool(_QUESTION_WORDS.search(piece)) or ending in ("?", "？")
-        other = bool(_OTHER_PERSON.search(piece)) and not _WITH_ME.search(piece)
+        someone = _OTHER_PERSON.search(piece)
+        # 老婆和我都下岗了 / 老板把我辞了: the writer is in the clause too
+        other = bool(someone) and not _WITH_ME.search(piece) and "我" not in piece[someone.end() :]
         out.append(Clause(piece.strip(), question, other))
     return out
 
 
 def _statement_part(clause: Clause) -> str:
-    """The words of a question clause that state something about oneself (before its question words)."""
+    """The words of a question clause that state something about oneself (before its question words); nothing of
+    a supposition (如果我被辞退了 / 万一怀孕了)."""
+    if _SUPPOSE.search(clause.text):
+        return ""
     if not clause.question:
         return clause.text
     match = _QUESTION_WORDS.search(clause.text)
@@ -229,6 +248,8 @@ def _negated_before(text: str, start: int) -> bool:
         # 不是…是 / 但 between cancels; a few characters of other words may stand between (没被认定 / 不在上海住)
         if ("是" in between and neg != "不是") or "但" in between:
             continue
+        if re.search(r"就|于是|所以|才|后来", between):
+            return False  # 不想干了就辞职了: the negation ends where the next thing that happened begins
         return len(between) <= 6
     return False
 
@@ -312,6 +333,8 @@ def _is_student_fact(a: Assignment) -> bool:
 _HIRING = re.compile(r"录用|录取|offer|入职通知|聘用")
 _BARE_WORDS = frozenset({"本科", "大专", "硕士", "博士", "研究生", "毕业生"})
 _CURRENT_ONLY = frozenset({"employment_status", "platform_worker", "hired_as_teacher"})
+# a state that is now or not at all: 低保之前吃过 / 想领失业金 / 想要个孩子 do not say it is so now
+_NOW_ONLY = frozenset({"minimum_living_allowance", "receiving_unemployment_insurance", "pregnant_or_nursing"})
 
 
 _DOUBLE_NEGATION = re.compile(r"(?:不是|并不是|也不是|倒不是|并非)$")
@@ -357,10 +380,15 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
         intended = bool(_INTENT.search(clause_text[: m.start]))
         for a in m.assignments:
             mother = a.fact == "pregnant_or_nursing" and _CHILD.match(clause.text)
-            if clause.other_person and a.fact not in _FAMILY_LEVEL and not mother:
-                continue
+            if clause.other_person and not mother and (a.fact not in _FAMILY_LEVEL or a.value in _PERSONAL_GROUPS):
+                continue  # 我老公是残疾人: his group, not the writer's (a family's groups are the family's)
             if a.fact in _CURRENT_ONLY and (intended or (past and a.value != "unemployed")):
                 continue
+            over = bool(re.match(r"(?:已经|都)?(?:结束|休完|过了|完了|满了)", clause_text[m.end :]))  # 产假结束后
+            if a.fact in _NOW_ONLY and a.value is True and not negated and (intended or past or over):
+                continue
+            if a.fact == "employment_status" and _FUTURE.search(clause_text[: m.start]):
+                continue  # 下个月要被裁了: not yet
             if _is_student_fact(a) and _DROPPED_OUT.search(clause_text):
                 continue  # 职校读了一年就退学了: no longer a student
             if a.fact == "registered_unemployed" and not out.about_joblessness:
@@ -440,7 +468,11 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
         if len(name) == 2 and text[m.end() : m.end() + 1] == "学":  # 上大学 is not 上大
             continue
         out.set("graduated_from_shanghai_college", not _negated_before(text, m.start()))
-        if re.search(r"毕业", text[m.end() : m.end() + 8]) or "毕业于" in text[max(0, m.start() - 6) : m.start()]:
+        if (
+            re.search(r"毕业", text[m.end() : m.end() + 8])
+            or "毕业于" in text[max(0, m.start() - 6) : m.start()]
+            or re.search(r"毕业于|毕业生", message)
+        ):
             out.set("is_college_graduate", True, weak=True)
         return
     about_college = bool(_COLLEGE_CONTEXT.search(message))
@@ -457,6 +489,8 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
         out.set("graduated_from_shanghai_college", False)
         if "毕业" in message and not re.search(r"大[一二三四]|研[一二三]|在读|读书", message):
             out.set("is_college_graduate", True, weak=True)
+    if _PAST.search(text) and re.search(r"户口|户籍|是", text):
+        return  # 户口刚迁到上海，之前是江苏的: where the person was from, not where the hukou is
     for m in patterns["place"].finditer(text):
         before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 4]
         if re.match(r"^(?:的大学|大学|师范|理工|财经|读|上的|念|工业|农业|医科|学院|科技)", after):
@@ -472,6 +506,10 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
             out.set("migrant_worker", True, weak=True)
 
 
+# 还没满十八 / 不到三十 / 快六十了: near an age, not the age (left out, as the blind sets' conventions say)
+_ABOUT_AN_AGE = re.compile(r"(?:没满|不满|未满|不到|没到|快|将近|接近|奔)$")
+
+
 def _read_age(text: str, out: _Collector) -> None:
     if _AGE_OTHER.search(text):
         return
@@ -481,7 +519,7 @@ def _read_age(text: str, out: _Collector) -> None:
             n = chinese_to_int(m.group("n"))
             if n is None and len(m.group("n")) == 4:  # 三十五六: the lower of two ages
                 n = chinese_to_int(m.group("n")[:3])
-            if n is not None and 10 <= n <= 120:
+            if n is not None and 10 <= n <= 120 and not _ABOUT_AN_AGE.search(text[: m.start("n")]):
                 out.set("age", n)
                 return
 
@@ -546,6 +584,8 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
             continue
         if re.match(r"[^，。]{0,2}(?:前|以前|之前|后|以后|之后)", text[m.end() :]):
             continue
+        if re.match(r"(?:的)?(?:工资|薪水|薪资|房租|社保|公积金|补贴|的假|假)", text[m.end() :]):
+            continue  # 三个月工资没拿到: money owed, not time out of work
         if not (about_work or told_unemployed):
             continue
         duration = parse_duration(span)
@@ -630,6 +670,9 @@ def _read_industry(text: str, out: _Collector) -> None:
         if any(word in text for word in choice.says):
             out.set("employer_industry", choice.value)
             return
+    if re.search(r"我们是一家[^，。]{2,}|我们是(?:一个|个)[^，。]{2,}", text):
+        out.set("employer_industry", "其他")  # 我们是一家幼儿园: a business, none of the listed industries
+        return
     for m in _BUSINESS.finditer(text):
         business = m.group("a") or m.group("b") or ""
         business = re.sub(r"^(?:是|我是|我们是)?(?:一家|一个|这家)?", "", business)
@@ -664,7 +707,7 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
     elif fact.type == "int":
         if asked == "age":
             n = chinese_to_int(re.sub(r"[岁了吧啊周]", "", core))
-            if n is not None:
+            if n is not None:  # out of range (5, 150) is refused by the form, with a message
                 out.set("age", n)
         elif asked == "unemployed_months":
             point = months_since(core, as_of)
@@ -717,7 +760,12 @@ def read(
         # 帮我女儿问一下，她…: the message speaks for that person, so what it says of them is what it states
         all_clauses = [Clause(c.text, c.question, False) for c in all_clauses]
     reading.is_question = any(c.question for c in all_clauses)
-    if audience == "employer" or _EMPLOYER.search(message) or "employer_industry" in asked:
+    if (
+        audience == "employer"
+        or _EMPLOYER.search(message)
+        or _employer_by_industry().search(message)
+        or "employer_industry" in asked
+    ):
         reading.audience = "employer"
     for clause in all_clauses:
         part = _statement_part(clause)

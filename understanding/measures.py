@@ -197,9 +197,12 @@ class Member:
     id: str
     only_if: str | None  # a concept name
     unless: bool = False  # "id if not concept": the member holds only without the concept
+    also: tuple[tuple[str, bool], ...] = ()  # "… and [not] concept": further conditions, (concept, negated) each
 
     def holds(self, hits: _Hits) -> bool:
-        return self.only_if is None or hits(self.only_if) != self.unless
+        if self.only_if is not None and hits(self.only_if) == self.unless:
+            return False
+        return all(hits(concept) != negated for concept, negated in self.also)
 
 
 @dataclass(frozen=True)
@@ -350,10 +353,12 @@ def load_lexicon(path: Path = DATA_FILE) -> Lexicon:
             pid, _, cond = str(entry).partition(" if ")
             if pid not in kinds:
                 raise ValueError(f"families.{name}: {pid!r} is not a catalogue measure")
-            cond = cond.strip()
-            negated = cond.startswith("not ")
-            cond = cond.removeprefix("not ").strip()
-            members.append(Member(pid, lex.concept(cond) if cond else None, negated))
+            conditions: list[tuple[str, bool]] = []
+            for part in cond.split(" and ") if cond.strip() else []:
+                part = part.strip()
+                conditions.append((lex.concept(part.removeprefix("not ").strip()), part.startswith("not ")))
+            first, negated = conditions[0] if conditions else (None, False)
+            members.append(Member(pid, first, negated, tuple(conditions[1:])))
         families.append(
             Family(
                 str(name),
@@ -582,14 +587,16 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
     if not lex.markers["list_ask"].found_in(hits.text):
         return None
     strong = [s for s in scored if s.score >= STATEMENT_MIN]
+    whole = lex.markers["whole_ask"].found_in(hits.text)
     fitting: list[tuple[int, Family, list[str]]] = []
     for family in lex.families:
         if not any(hits(t) for t in family.triggers):
             continue
         members = [m.id for m in family.members if m.holds(hits) and f"{NAME}{m.id}" not in hits.denied]
         topics = {s.id for s in strong if _topical(lex, s, family)}
-        # a topic of its own answers the question; several of the family's own topics are an enumeration
-        if topics and len(topics & _all_members(family)) < 2:
+        # a topic of its own answers the question; several of the family's own topics are an enumeration, and the
+        # whole asked for of a group (毕业生从找工作到创业) is the whole family
+        if topics and len(topics & _all_members(family)) < 2 and not (whole and _group_family(lex, hits, family)):
             continue
         fitting.append((sum(1 for s in strong if s.id in members), family, members))
     if not fitting:
@@ -597,7 +604,6 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
     _, family, members = max(fitting, key=lambda f: f[0])  # the first of those covering most
     # a member named as a topic counts even where its condition is not said (灵活就业 beside 大学生创业)
     own = [s.id for s in strong if s.id in _all_members(family) and _topical(lex, s, family)]
-    whole = lex.markers["whole_ask"].found_in(hits.text)
     if len(own) >= 2 and not whole and _asked_about(lex, hits.text, own):
         members = own  # 大学生有哪些实习见习的机会: the topics named, not the whole family
     subgroup = [s.id for s in strong if s.id in members and _for_subgroup(lex, s, family)]
@@ -605,10 +611,21 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
         members = subgroup  # 困难毕业生有哪些帮扶: what the group qualified by another group gets
     if lex.markers["enumeration"].found_in(hits.text) and _group_family(lex, hits, family):
         # groups listed side by side (失业的、就业困难的、毕业生分别能享受哪些): each group's family
+        # a group said only inside another's words (失业 in 大龄失业人员) is not listed beside it
+        taken = _trigger_spans(lex, hits.text, family)
         for _, other, its_members in fitting:
-            if other is not family and _group_family(lex, hits, other):
-                members = [*members, *its_members]
+            if other is family or not _group_family(lex, hits, other):
+                continue
+            spans = _trigger_spans(lex, hits.text, other)
+            if all(any(_inside(span, t) for t in taken) for span in spans):
+                continue
+            members = [*members, *its_members]
+            taken += spans
     return family, _narrow(lex, hits.text, members, audience, family, [s.id for s in strong])
+
+
+def _trigger_spans(lex: Lexicon, text: str, family: Family) -> list[tuple[int, int]]:
+    return [span for t in family.triggers for span in lex.concepts[t].spans(text)]
 
 
 def _all_members(family: Family) -> set[str]:

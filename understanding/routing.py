@@ -99,6 +99,9 @@ def _route(text: str, intent: str | None, confidence: float) -> Route:
         return Route("ask_policy", _entities("policy_candidate", match.candidates) + audience, "matcher: unclear")
     if states_facts and (intent in FACT_LIKE or intent is None):
         return Route("inform", audience, "reader: the message states facts")
+    if intent == "ask_procedure" and match.kind == "none" and not states_facts:
+        # 周末去哪里玩好: "where" with no measure, no topic and no policy word is not about the opinion
+        return Route("out_of_scope", [], "DIET's procedure without anything of the opinion")
     return Route(None, audience, "DIET")
 
 

@@ -52,6 +52,7 @@ SHAPE_TYPOS: dict[str, str] = {
     "扑": "捕",
     "铺": "捕",
     "亚": "业",
+    "每": "海",
 }
 # Typos of a grammar character for a content one, common enough to correct anyway (失也 → 失业, 己经 → 已经).
 GRAMMAR_TYPOS = frozenset({("也", "业"), ("己", "已")})
@@ -193,6 +194,7 @@ _NUMERAL_TYPO = re.compile(
     rf"(?<=[{_DIGIT}十])([流留久酒])(?=岁|周岁|个月|年)|(?<=[{_DIGIT}])([是时实石])(?=[{_DIGIT}](?:岁|$|[，。,]))"
 )
 _AGE_TYPO = re.compile(rf"(?<=[0-9{_DIGIT}十])[穗碎遂](?![a-z])")
+_MONTH_TYPO = re.compile(rf"(?<=[0-9{_DIGIT}十半多]个)[越约阅悦]")  # 两个越 → 两个月
 _ZERO_TYPO = re.compile(rf"(?<=年)另(?=[0-9{_DIGIT}十]+个?月)")
 
 
@@ -203,6 +205,7 @@ def _fix_numerals(text: str) -> str:
     text = _TENS_AND.sub("", text)
     text = _NUMERAL_TYPO.sub(lambda m: _DIGIT_SOUNDS[m.group(0)], text)
     text = _AGE_TYPO.sub("岁", text)
+    text = _MONTH_TYPO.sub("月", text)
     return _ZERO_TYPO.sub("零", text)
 
 

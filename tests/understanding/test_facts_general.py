@@ -196,3 +196,132 @@ def test_short_answers(asked: str, answer: str, expected: dict[str, Any]) -> Non
 )
 def test_more_forms(text: str, expected: dict[str, Any]) -> None:
     assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "要是我被裁了，还能领什么",  # a supposition states nothing
+        "假如明年怀孕了，单位能不能辞退我",
+        "万一我失业了怎么办",
+    ],
+)
+def test_suppositions_state_nothing(text: str) -> None:
+    assert facts(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("公司月底要裁员，我可能也在名单里", {}),  # a dismissal still to come
+        ("我还在上班，不过下个月就要被辞退了", {"employment_status": "employed"}),
+        ("我去年被資遣，到現在沒工作", {"employment_status": "unemployed"}),  # Taiwanese usage
+        ("我是身心障礙人士", {"hardship_groups": ["disabled"]}),
+        ("户口在上海，现居闵行", {"shanghai_hukou": True, "resident_in_shanghai": True}),
+        ("失业金上周已经领到了", {}),  # 领到了 after the benefit: not read (no phrase), rather than guessed
+        ("领到了失业金", {"receiving_unemployment_insurance": True}),
+    ],
+)
+def test_times_and_words_of_other_places(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fired in June，一直在家", {"employment_status": "unemployed", "unemployed_months": 3}),
+        ("graduated from 上海大学 in 2020", {"is_college_graduate": True, "graduated_from_shanghai_college": True}),
+        ("我还没registered as unemployed", {"registered_unemployed": False}),
+        ("still looking for a job", {"wants_job": True}),
+    ],
+)
+def test_more_english(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "expected"),
+    [
+        ("age", "今年刚满三十", {"age": 30}),
+        ("resident_in_shanghai", "住了好几年了", {"resident_in_shanghai": True}),
+        ("hardship_groups", "低收入", {"hardship_groups": ["low_income_family"]}),
+    ],
+)
+def test_more_answers(asked: str, answer: str, expected: dict[str, Any]) -> None:
+    assert facts(answer, asked=[asked]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我老婆是残疾人，我在上班", {"employment_status": "employed"}),  # her group, not the writer's
+        ("我爸刑满释放回来了", {}),
+        ("我们家是低收入家庭，我爸是残疾人", {"hardship_groups": ["low_income_family"]}),  # the family's group
+        ("户口是外地的但人在上海工作", {"shanghai_hukou": False, "employment_status": "employed"}),  # 但 ends a clause
+        ("上礼拜被老板劝退", {"employment_status": "unemployed", "unemployed_months": 0}),
+        ("出来找工作三个礼拜了还没找着", {"wants_job": True, "employment_status": "unemployed"}),
+    ],
+)
+def test_whose_facts_and_clause_ends(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("低保以前拿过，后来取消了", {}),  # a state that was, not one that is
+        ("我想领失业金", {}),
+        ("我没怀孕，是我媳妇怀孕了", {"pregnant_or_nursing": False}),  # 是我媳妇…: someone else
+        ("我还不满二十", {}),  # near an age is not the age
+        ("快六十了，还没工作", {"employment_status": "unemployed"}),
+        ("我都六十了", {"age": 60}),
+    ],
+)
+def test_states_now_and_ages_near(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "industry"),
+    [
+        ("我开了家KTV，想招几个服务生", "文体娱乐"),  # an owner hiring speaks for the business
+        ("我们这家宾馆能申请什么补贴", "住宿"),  # we + a business of a listed industry
+        ("我们是一家培训学校，准备招两个老师", "其他"),
+        ("我们是家装修公司", "其他"),
+    ],
+)
+def test_employers_named_by_their_business(text: str, industry: str) -> None:
+    assert facts(text) == {"employer_industry": industry}
+
+
+def test_a_boss_is_someone_else_unless_the_writer_is_in_the_clause() -> None:
+    assert facts("我老板开了家网店，我帮他打包") == {}
+    assert facts("老板上个月把我辞了") == {"employment_status": "unemployed", "unemployed_months": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("被老板开了，说是因为我阳过", {"employment_status": "unemployed", "covid_affected_dismissal": True}),
+        ("户口去年迁来上海了，原来是安徽的", {"shanghai_hukou": True}),  # where the hukou was before
+        ("厂子关门了，还欠我两个月工资", {"employment_status": "unemployed"}),  # money owed is no time out of work
+        ("哺乳期已经过了，想出来上班", {"wants_job": True}),  # a state that is over
+        ("以前送过快递，没在平台上接过单", {"platform_worker": False}),
+    ],
+)
+def test_what_is_over_and_what_is_owed(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("毕业以后一直在家啃老", {"employment_status": "unemployed"}),
+        ("来了以后在上海十来年了", {"resident_in_shanghai": True}),
+        ("在上海三年前待过", {}),  # a time ago, not a stay of three years
+        ("户口在松江", {"shanghai_hukou": True}),  # a Shanghai district as where the hukou is
+        ("阿拉是上海宁", {"shanghai_hukou": True}),  # Shanghainese for 上海人
+    ],
+)
+def test_local_ways_of_saying(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected

@@ -427,3 +427,15 @@ def test_an_item_read_alone_does_not_bring_a_measure_the_sentence_rules_out() ->
 
 def test_a_laid_off_worker_is_no_employer() -> None:
     assert match_question("下岗职工能拿的钱有哪些").audience == "person"
+
+
+def test_a_member_can_hold_on_two_conditions(tmp_path: Path) -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["families"]["fishers"]["members"] = ["fisher_support", "entrepreneurship_support if startup and not training"]
+
+    lex = load_lexicon(_write(tmp_path, change))
+    member = next(f for f in lex.families if f.name == "fishers").members[1]
+    hits = measures._Hits(lex, "退捕渔民想开个饭馆")
+    assert member.holds(hits)
+    assert not member.holds(measures._Hits(lex, "退捕渔民想开个饭馆，先学门技术"))
+    assert not member.holds(measures._Hits(lex, "退捕渔民有什么政策"))

@@ -79,6 +79,8 @@ def test_normalise_is_idempotent() -> None:
         ("我四是二", "我四十二"),
         ("六十穗了", "六十岁了"),
         ("2年另5个月", "2年零5个月"),
+        ("失业三个越了", "失业三个月了"),
+        ("上每户籍", "上海户籍"),  # 每 looks like 海
     ],
 )
 def test_more_typo_kinds(typed: str, fixed: str) -> None:

@@ -85,3 +85,13 @@ def test_an_elliptical_question_in_ne_still_asks(text: str) -> None:
 )
 def test_what_to_prepare_is_a_procedure_and_what_a_place_does_is_not(text: str, intent: str) -> None:
     assert route(normalise(text), "ask_policy", 0.9).intent == intent
+
+
+@pytest.mark.parametrize("text", ["周末去哪里玩好", "附近哪家面馆好吃"])
+def test_where_without_anything_of_the_opinion_is_out_of_scope(text: str) -> None:
+    assert route(normalise(text), "ask_procedure", 0.8).intent == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["失业登记去哪里办", "就业困难人员怎么认定"])
+def test_where_about_a_measure_stays_a_procedure(text: str) -> None:
+    assert route(normalise(text), "ask_procedure", 0.8).intent == "ask_procedure"
