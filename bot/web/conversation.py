@@ -16,8 +16,9 @@ from bot.display import Shown, display
 from bot.rasa_client import BotMessage, parse_messages
 from bot.web.result_view import result_view
 from bot.web.wording import fact_items, fact_value, shown_text
-from rules import FACTS, FactError, default_policies, next_questions, validate_facts
+from rules import FACTS, FactError, default_policies, validate_facts
 from rules.conditions import leaves
+from rules.questions import AUDIENCES, NONE_TITLE, Question, plan_questions
 from rules.vocabulary import parse_iso_date, shanghai_today
 
 
@@ -68,6 +69,12 @@ class Consultation:
     facts: dict[str, Any] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     as_of: dt.date = field(default_factory=today)
+    audience: str = "person"  # the conversation's audience slot: an employer is asked about the company
+    focus: list[str] = field(default_factory=list)  # the measures of a focused check (the focus slot)
+
+    def plan(self) -> list[Question]:
+        """The questions that still change an outcome, as the chat asks them (rules.questions.plan_questions)."""
+        return plan_questions(self.facts, self.as_of, audience=self.audience, focus=self.focus, skip=self.skipped)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -120,6 +127,10 @@ def from_tracker(tracker: Mapping[str, Any]) -> Consultation:
                 continue
     skipped = slots.get("skipped_facts")
     out.skipped = [str(s) for s in skipped if s in FACTS] if isinstance(skipped, list) else []
+    audience = slots.get("audience")
+    out.audience = audience if audience in AUDIENCES else "person"
+    focus, ids = slots.get("focus"), set(default_policies().ids)
+    out.focus = [str(f) for f in focus if f in ids] if isinstance(focus, list) else []
     out.as_of = _date(slots.get("as_of")) or _date(out.assessment.get("as_of") if out.assessment else None) or today()
     return out
 
@@ -151,13 +162,32 @@ def field_of(name: str) -> dict[str, Any]:
     return out
 
 
+def question_of(q: Question) -> dict[str, Any]:
+    """A planned question for the form: one fact's field, or a multi-select (a group of yes/no facts, or a
+    list fact) whose options are checkboxes and whose answer gives every fact it asks."""
+    if not q.multiple:
+        return {**field_of(q.key), "key": q.key, "facts": list(q.facts), "question": q.text, "multiple": False}
+    single_list = len(q.facts) == 1 and FACTS[q.facts[0]].type == "list"
+    return {
+        "key": q.key,
+        "fact": q.key,
+        "facts": list(q.facts),
+        "type": "select",
+        "multiple": True,
+        "label": FACTS[q.key].label if single_list else q.text.split("（", 1)[0].rstrip("？?"),
+        "question": q.text,
+        "options": [{"title": o.title, "fact": o.fact, "value": o.value} for o in q.options],
+        "none_title": "都不是" if single_list else NONE_TITLE,
+    }
+
+
 def form_state(c: Consultation) -> dict[str, Any]:
-    """The form: the facts known (each correctable) and the questions that still change an outcome."""
+    """The form: the facts known (each correctable) and the questions that still change an outcome, the same
+    plan as the chat's (audience, focus, multi-select groups)."""
     known = {item["fact"]: item["value"] for item in fact_items(c.facts)}
-    questions = next_questions(c.facts, c.as_of, skip=c.skipped)
     return {
         "as_of": c.as_of.isoformat(),
         "known": [{**field_of(n), "value": c.facts[n], "shown": known[n]} for n in known],
-        "questions": [field_of(n) for n in questions],
+        "questions": [question_of(q) for q in c.plan()],
         "skipped": [{"fact": n, "label": FACTS[n].label} for n in c.skipped],
     }

@@ -14,7 +14,7 @@ from bot.web.conversation import Consultation
 from bot.web.result_view import result_view
 from bot.web.state import app_state
 from bot.web.wording import fact_items
-from rules import FACTS, next_questions
+from rules import FACTS
 from rules.vocabulary import OPINION, chinese_date, parse_iso_date, shanghai_today
 
 router = APIRouter()
@@ -36,8 +36,8 @@ def printable(c: Consultation) -> dict[str, Any] | None:
 
     apply, confirm = rows("person", "eligible"), rows("person", "needs_confirmation")
     employer = rows("employer", "eligible") + rows("employer", "needs_confirmation")
-    # the questions that would still change an outcome, most decisive first (as the chat asks them)
-    missing = [FACTS[n].label for n in next_questions(c.facts, c.as_of, skip=c.skipped)[:MAX_QUESTIONS]]
+    # the questions that would still change an outcome, most decisive first (the chat's plan): a fact each
+    missing = list(dict.fromkeys(FACTS[n].label for q in c.plan() for n in q.facts))[:MAX_QUESTIONS]
     shown = apply[:MAX_ROWS]
     room = max(0, MAX_ROWS - len(shown))
     return {

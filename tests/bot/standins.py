@@ -307,6 +307,9 @@ class StandinDialogue:
                 if as_of is not None:
                     dt.date.fromisoformat(str(as_of))
                 given.pop("dont_know", None)
+                for name, value in given.items():  # like actions/turn.py: "none" is a list fact's empty list
+                    if name in FACTS and FACTS[name].type == "list" and value == "none":
+                        given[name] = []
                 changed = {**facts, **given}
                 clean = validate_facts(changed)
             except (ValueError, FactError) as exc:
@@ -374,7 +377,7 @@ class FakeRasa(_Server):
 
     def slots_of(self, sender: str) -> dict[str, Any]:
         slots = dict.fromkeys(FACTS)
-        slots.update(skipped_facts=None, as_of=None, requested_slot=None)
+        slots.update(skipped_facts=None, as_of=None, requested_slot=None, audience=None, focus=None)
         if isinstance(self.reply, StandinDialogue):
             slots.update(self.reply.facts_of(sender))
         return slots

@@ -6,6 +6,7 @@ SAVE_SCREENSHOTS=DIR keeps the pictures the README shows (the phone result, the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import sys
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from bot.launcher import Ports, Stack
 from caselog.db import make_engine
 from caselog.queries import create_staff_user
-from rules import next_questions
+from rules.questions import plan_questions
 from tests.bot.browser import chromium
 from tests.bot.conftest import STAFF, add_case
 from tests.bot.standins import STANDIN_TOKEN, FakeRasa, canned_assessment
@@ -288,7 +289,7 @@ def test_consultation_by_form_with_a_correction_and_another_date(
     page.wait_for_selector("#questions .question")
     as_of = dt.date.fromisoformat(page.input_value("#as-of-date"))  # today: nothing chose another date yet
     asked = page.locator("#questions .question").evaluate_all("qs => qs.map(q => q.dataset.fact)")
-    assert asked == next_questions({}, as_of)  # the chat's ranking, nothing already known
+    assert asked == [q.key for q in plan_questions({}, as_of)]  # the chat's plan, nothing already known
 
     form_answer(page, "employment_status", "unemployed")
     assert rasa.received[-1]["message"] == '/inform{"employment_status":"unemployed"}'
@@ -299,7 +300,7 @@ def test_consultation_by_form_with_a_correction_and_another_date(
     asked = page.locator("#questions .question").evaluate_all("qs => qs.map(q => q.dataset.fact)")
     facts = {"employment_status": "unemployed", "unemployed_months": 5}
     as_of = dt.date.fromisoformat(page.input_value("#as-of-date"))  # the assessment's date
-    assert asked == next_questions(facts, as_of) and "unemployed_months" not in asked
+    assert asked == [q.key for q in plan_questions(facts, as_of)] and "unemployed_months" not in asked
     open_panel(page, "result")
     hiring = page.locator('.res-card[data-policy="unemployed_hiring_subsidy"]')
     assert hiring.get_attribute("data-status") == "eligible"
@@ -314,14 +315,38 @@ def test_consultation_by_form_with_a_correction_and_another_date(
     page.wait_for_selector('#known .fact-row[data-fact="employment_status"] .fact-value >> text=在职')
     assert rasa.received[-1]["message"] == '/inform{"employment_status":"employed"}'
     assert page.locator(".msg.user .bubble").last.inner_text() == "（表单）就业状态：在职"
-    if not is_phone(page):
-        screenshot(page, "desk-form.png")
-    else:
-        screenshot(page, "phone-form.png")
     open_panel(page, "result")
     assert page.locator('.res-card[data-policy="unemployed_hiring_subsidy"]').get_attribute("data-status") != "eligible"
 
+    # a multi-select of the plan is a checkbox group: the ticked options yes, the others no, in one message
+    open_panel(page, "form")
+    facts["employment_status"] = "employed"
+    (group,) = [q for q in plan_questions(facts, as_of) if q.key == "situations"]
+    box = page.locator('#questions .question[data-fact="situations"]')
+    assert box.locator("input[type=checkbox]").count() == len(group.options)
+    assert box.locator("label.check").all_inner_texts() == [o.title for o in group.options]
+    box.locator("label.check").filter(has=page.locator('input[data-fact="platform_worker"]')).click()
+    assert box.locator('input[data-fact="platform_worker"]').is_checked()
+    if is_phone(page):
+        assert small_tap_targets(page) == []
+    box.scroll_into_view_if_needed()
+    screenshot(page, "phone-form.png" if is_phone(page) else "desk-form.png")
+    box.locator(".checks-ok").click()
+    page.wait_for_selector('#known .fact-row[data-fact="platform_worker"]')
+    sent = json.loads(rasa.received[-1]["message"].removeprefix("/inform"))
+    assert sent == {name: name == "platform_worker" for name in group.facts}
+    assert page.locator(".msg.user .bubble").last.inner_text().endswith("：在外卖、网约车、快递等平台接单")
+    facts.update(sent)
+    asked = page.locator("#questions .question").evaluate_all("qs => qs.map(q => q.dataset.fact)")
+    assert asked == [q.key for q in plan_questions(facts, as_of)] and "situations" not in asked
+    # a list fact asked alone: 都不是 answers it (as "none", which the bot reads as an empty list)
+    assert "hardship_groups" in asked
+    page.locator('#questions .question[data-fact="hardship_groups"] .checks-none').click()
+    page.wait_for_selector('#known .fact-row[data-fact="hardship_groups"]')
+    assert rasa.received[-1]["message"] == '/inform{"hardship_groups":"none"}'
+
     # another evaluation date, stored with the conversation and shown with the assessment
+    open_panel(page, "result")
     notes = page.locator(".msg.note").count()
     page.fill("#as-of-date", "2023-01-15")
     page.wait_for_selector(".msg.user >> text=按2023年1月15日评估", state="attached")

@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
-from bot.web.conversation import form_state, from_tracker
+from bot.web.conversation import Consultation, form_state, from_tracker
+from bot.web.printout import MAX_QUESTIONS, printable
 from bot.web.result_view import GENERIC_STEPS, result_view, why_line
 from bot.web.wording import describe_payload, fact_items, shown_text
-from rules import assess, default_policies
+from rules import FACTS, assess, default_policies, next_questions
+from rules.questions import plan_questions, question_groups
 from tests.bot.standins import GRADUATE_FACTS
 
 PEOPLE = {
@@ -121,3 +123,51 @@ def test_consultation_from_tracker_events() -> None:
 def test_a_slot_the_rules_refuse_is_left_out_not_a_crash() -> None:
     c = from_tracker({"slots": {"age": 7, "employment_status": "unemployed"}, "events": []})
     assert c.facts == {"employment_status": "unemployed"}
+
+
+def _consultation(slots: dict) -> Consultation:
+    return from_tracker({"slots": {"as_of": "2022-07-01", **slots}, "events": []})
+
+
+def test_the_form_asks_the_chats_plan_with_its_multi_selects() -> None:
+    c = _consultation({"employment_status": "unemployed", "skipped_facts": ["wants_job"]})
+    plan = plan_questions(c.facts, dt.date(2022, 7, 1), skip=["wants_job"])
+    questions = form_state(c)["questions"]
+    assert [q["key"] for q in questions] == [q.key for q in plan]
+    assert "employer_industry" not in [q["key"] for q in questions]  # a job seeker is not asked about a company
+    assert "employer_industry" in next_questions(c.facts, dt.date(2022, 7, 1))  # which the engine's ranking would
+    group = next(q for q in questions if q["key"] == "situations")
+    situations = question_groups()["situations"]
+    assert group["multiple"] and group["type"] == "select" and group["none_title"] == "都没有"
+    assert group["facts"] == list(situations.facts)
+    assert group["options"] == [{"title": o.title, "fact": o.fact, "value": True} for o in situations.options]
+    steps = next(q for q in questions if q["key"] == "steps")
+    assert "wants_job" not in steps["facts"]  # answered 不知道: never asked again, not even in a group
+    single = next(q for q in questions if q["key"] == "hardship_groups")
+    assert single["multiple"] and single["facts"] == ["hardship_groups"] and single["none_title"] == "都不是"
+    assert [o["value"] for o in single["options"]] == list(FACTS["hardship_groups"].choices)
+    plain = next(q for q in questions if q["key"] == "is_college_graduate")
+    assert not plain["multiple"] and plain["type"] == "bool" and plain["label"] == FACTS["is_college_graduate"].label
+
+
+def test_the_form_follows_the_conversations_audience_and_focus() -> None:
+    employer = _consultation({"audience": "employer"})
+    assert [q["key"] for q in form_state(employer)["questions"]] == ["employer_industry"]
+    focused = _consultation({"focus": ["migrant_worker_support", "not_a_measure"]})
+    assert focused.focus == ["migrant_worker_support"]
+    assert [q["key"] for q in form_state(focused)["questions"]] == ["migrant_worker"]
+    assert _consultation({"audience": "somebody"}).audience == "person"
+
+
+def test_the_printout_names_what_is_missing_from_the_same_plan() -> None:
+    as_of = dt.date(2022, 7, 1)
+    person = _consultation({"employment_status": "unemployed"})
+    person.assessment = assess(person.facts, as_of).to_dict()
+    doc = printable(person)
+    assert doc is not None
+    first = plan_questions(person.facts, as_of)[0]
+    assert doc["missing"][: len(first.facts)] == [FACTS[n].label for n in first.facts][:MAX_QUESTIONS]
+    assert FACTS["employer_industry"].label not in doc["missing"]
+    employer = _consultation({"audience": "employer"})
+    employer.assessment = assess({}, as_of).to_dict()
+    assert printable(employer)["missing"] == [FACTS["employer_industry"].label]  # type: ignore[index]

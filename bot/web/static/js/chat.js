@@ -1,5 +1,5 @@
 // The chat log: bubbles, quick-reply buttons and multi-select questions (custom.select) of the last bot message.
-import { el, button } from "./dom.js";
+import { el, button, selectPayload } from "./dom.js";
 
 export class Chat {
   constructor(opts) {
@@ -68,15 +68,8 @@ export class Chat {
       box.appendChild(t);
     }
     const answer = (chosen) => {
-      const out = {};
-      for (const fact of asks) {
-        const opts = sel.options.filter((o) => o.fact === fact);
-        const isList = opts.some((o) => typeof o.value !== "boolean");
-        if (isList) out[fact] = chosen.filter((o) => o.fact === fact).map((o) => o.value);
-        else out[fact] = chosen.some((o) => o.fact === fact);
-      }
       const shown = chosen.length ? chosen.map((o) => o.title).join("、") : sel.none_title;
-      this.onSend("/inform" + JSON.stringify(out), shown);
+      this.onSend(selectPayload(asks, sel.options, chosen), shown);
     };
     const none = button(sel.none_title, "secondary", () => answer([]));
     const done = button(sel.done_title, "primary", () => answer(toggles.filter(([t]) => t.getAttribute("aria-pressed") === "true").map(([, o]) => o)));

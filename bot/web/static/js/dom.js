@@ -31,3 +31,20 @@ export async function api(path, body) {
   try { data = await resp.json(); } catch (e) { data = null; }
   return { ok: resp.ok, status: resp.status, data: data };
 }
+
+// A multi-select's answer as one /inform object: every fact it asks gets a value — a yes/no fact true when
+// one of its options is chosen, else false; a list fact the items chosen, "none" when none (Rasa drops an
+// entity whose value is an empty list; the actions read "none" as [], like the bot's own 都不是 button).
+export function selectPayload(asks, options, chosen) {
+  const out = {};
+  for (const fact of asks) {
+    const isList = options.some((o) => o.fact === fact && typeof o.value !== "boolean");
+    if (isList) {
+      const items = chosen.filter((o) => o.fact === fact).map((o) => o.value);
+      out[fact] = items.length ? items : "none";
+    } else {
+      out[fact] = chosen.some((o) => o.fact === fact);
+    }
+  }
+  return "/inform" + JSON.stringify(out);
+}

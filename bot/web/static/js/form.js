@@ -1,5 +1,5 @@
 // Form mode: the facts the bot holds (each correctable in one step) and the questions that still change an outcome.
-import { el, button } from "./dom.js";
+import { el, button, selectPayload } from "./dom.js";
 
 function inform(fact, value) {
   const o = {};
@@ -52,7 +52,7 @@ export class FactForm {
         b.dataset.value = c.value;
         box.appendChild(b);
       }
-      const none = button("都不是", "secondary", () => this.send(f, [], "都不是"));
+      const none = button("都不是", "secondary", () => this.send(f, "none", "都不是"));
       const ok = button("确定", "primary", () => {
         const picked = [...box.querySelectorAll("button.toggle[aria-pressed=true]")].map((b) => b.dataset.value);
         this.send(f, picked, picked.length ? picked.map((v) => choiceLabel(f, v)).join("、") : "都不是");
@@ -101,6 +101,37 @@ export class FactForm {
     return box;
   }
 
+  // A multi-select question (a group of yes/no facts, or a list fact) as a checkbox group: 确定 answers every
+  // fact it asks (an option not ticked is "no"), the none button answers "no" to all.
+  checkboxes(q) {
+    const box = el("fieldset", "control checks");
+    box.dataset.fact = q.key;
+    box.appendChild(el("legend", "sr-only", q.label));
+    const ticks = [];
+    for (const o of q.options) {
+      const label = el("label", "check");
+      const input = el("input");
+      input.type = "checkbox";
+      input.dataset.fact = o.fact;
+      input.value = String(o.value);
+      label.append(input, el("span", "", o.title));
+      ticks.push([input, o]);
+      box.appendChild(label);
+    }
+    const answer = (chosen) => {
+      const shown = chosen.length ? chosen.map((o) => o.title).join("、") : q.none_title;
+      this.onSend(selectPayload(q.facts, q.options, chosen), "（表单）" + q.label + "：" + shown);
+    };
+    const row = el("div", "select-actions");
+    const none = button(q.none_title, "secondary", () => answer([]));
+    none.classList.add("checks-none");
+    const ok = button("确定", "primary", () => answer(ticks.filter(([i]) => i.checked).map(([, o]) => o)));
+    ok.classList.add("checks-ok");
+    row.append(none, ok);
+    box.appendChild(row);
+    return box;
+  }
+
   render(state) {
     this.state = state;
     this.known.replaceChildren();
@@ -130,9 +161,10 @@ export class FactForm {
     }
     for (const f of state.questions) {
       const q = el("div", "question");
-      q.dataset.fact = f.fact;
+      q.dataset.fact = f.key; // a fact, or a multi-select group's name
+      q.dataset.facts = f.facts.join(" ");
       q.appendChild(el("p", "q-text", f.question));
-      q.appendChild(this.control(f, undefined));
+      q.appendChild(f.multiple ? this.checkboxes(f) : this.control(f, undefined));
       this.questions.appendChild(q);
     }
     this.skipped.hidden = !state.skipped.length;
@@ -154,7 +186,7 @@ export class FactForm {
   focus(fact) {
     this.onOpen();
     const row = this.known.querySelector('[data-fact="' + fact + '"]');
-    const target = row || this.questions.querySelector('[data-fact="' + fact + '"]');
+    const target = row || [...this.questions.querySelectorAll(".question")].find((q) => q.dataset.facts.split(" ").includes(fact));
     if (!target) return;
     if (row) row.classList.add("editing");
     target.scrollIntoView({ block: "center" });
