@@ -3,9 +3,10 @@
 One HAProxy process, three frontends on 127.0.0.1 (a district binds the Rasa one where its web app and
 Telegram bot can reach it):
 - Rasa (REST channel and HTTP API): round robin over the Rasa servers; a server is checked every second
-  (`GET /`) and out of rotation after two failed checks. A message is never sent twice: only a connection
-  that failed before the request went out is retried on another server (a Rasa server that dies while
-  handling a message costs that message; the channel says 稍后再试).
+  (`GET /`) and out of rotation after two failed checks: a refused connection (the process is gone) or no
+  answer within 10 s (a saturated server answers its checks late, and must stay in rotation). A message
+  is never sent twice: only a connection that failed before the request went out is retried on another
+  server (a Rasa server that dies while handling a message costs that message; the channel says 稍后再试).
 - Action servers: the same, checked on `GET /health`; here a call that failed on a dying server is
   retried on another, since actions keep no state of their own (everything is in the tracker Rasa sends).
 - Statistics: `/stats` (HTML) and `/stats;csv` — which servers are UP, their queues and errors.
@@ -54,7 +55,9 @@ defaults
     timeout connect 2s
     timeout client 120s
     timeout server 120s
-    timeout check 2s
+    # a busy server answers its check late but is not dead (a dead one refuses the connection at once):
+    # a short check timeout took saturated servers out one after the other until none was left (503)
+    timeout check 10s
     retries 3
     option redispatch 1
     default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2

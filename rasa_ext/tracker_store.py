@@ -25,12 +25,12 @@ The single-machine run uses it too (endpoints.yml, `dialect: sqlite`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -68,17 +68,14 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             logger.error("tracker store: cannot read a conversation: %s", _reason(exc))
             raise StoreUnavailable(f"tracker store unavailable: {_reason(exc)}") from exc
 
-    async def _stream_new_events(self, event_broker: EventBroker, new_events: list[Event], sender_id: str) -> None:
-        bodies = [{"sender_id": sender_id, **event.as_dict()} for event in new_events]
-        publish_many = getattr(event_broker, "publish_many", None)
-        if callable(publish_many):
-            publish_many(bodies)
-        else:
-            for body in bodies:
-                event_broker.publish(body)
-
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's SQLTrackerStore.save (same rows), then the committed events to the event broker."""
+        """Rasa's SQLTrackerStore.save (same rows), then the committed events to the event broker; both in a
+        worker thread, so that the server's event loop goes on with other conversations' turns while this one
+        waits for PostgreSQL and the spool's fsync (Rasa writes on the loop, and every turn on the server
+        waits with it)."""
+        await asyncio.to_thread(self._save_and_publish, tracker)
+
+    def _save_and_publish(self, tracker: DialogueStateTracker) -> None:
         try:
             with self.session_scope() as session:
                 new_events = list(self._additional_events(session, tracker))
@@ -88,8 +85,15 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         except sa.exc.SQLAlchemyError as exc:
             logger.error("tracker store: cannot save a conversation: %s", _reason(exc))
             raise StoreUnavailable(f"tracker store unavailable: {_reason(exc)}") from exc
-        if self.event_broker is not None and new_events:
-            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+        if self.event_broker is None or not new_events:
+            return
+        bodies = [{"sender_id": tracker.sender_id, **event.as_dict()} for event in new_events]
+        publish_many = getattr(self.event_broker, "publish_many", None)
+        if callable(publish_many):
+            publish_many(bodies)  # SpoolEventBroker: one fsync'd write (thread-safe), never raises
+        else:
+            for body in bodies:
+                self.event_broker.publish(body)
 
     def _row(self, sender_id: str, event: Event) -> Any:
         data = event.as_dict()

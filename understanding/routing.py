@@ -42,6 +42,9 @@ CONTROL_INTENTS = frozenset(
 # intents a statement of facts may be mistaken for
 FACT_LIKE = frozenset({"nlu_fallback", "out_of_scope", "greet", "affirm", "deny", "ask_policy", "thanks"})
 SURE = 0.6
+# a measure named, or a specific combination (who + what: 阳过 + 不招): a question about it even where DIET is sure of a
+# control intent (公司能不能规定不招阳过的人 is no 为什么, 员工阳了…能不能解除合同 no 转人工)
+SPECIFIC = 6 / 7 - 0.001
 # the entity kinds the router decides where it sets the intent
 ROUTED_ENTITIES = ("policy", "policy_candidate", "topic", "audience")
 # the date facts are read against does not matter here: only whether the message states any
@@ -79,7 +82,7 @@ def _route(text: str, intent: str | None, confidence: float) -> Route:
     asked = match.question or intent == "ask_policy"  # a statement of a need (还没找到工作) is not a question
     if intent == "check_my_eligibility" and confidence >= SURE and match.kind in ("unclear", "none"):
         return Route(None, audience, "DIET: the full check (帮我看看能申请什么)")
-    if match.kind in ("measure", "family") and asked and (not control or match.score >= 0.9):
+    if match.kind in ("measure", "family") and asked and (not control or match.score >= SPECIFIC):
         return Route("ask_policy", _entities("policy", match.policy_ids) + audience, f"matcher: {match.kind}")
     if match.kind in ("measure", "family") and not control:
         # a need stated, not asked (我是外卖小哥，想考个证): facts to record, and the measures it points to,

@@ -34,6 +34,21 @@ def test_a_confident_control_intent_stays() -> None:
     assert route("重新开始", "restart", 0.95).intent is None
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("单位可以因为员工感染过新冠就不录用他吗", "why"), ("骑手送餐摔伤了有没有保障", "human_handoff")],
+)
+def test_a_question_with_a_specific_cue_is_asked_even_over_a_confident_control_intent(text: str, intent: str) -> None:
+    assert route(normalise(text), intent, 0.95).intent == "ask_policy"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"), [("为什么", "why"), ("转人工", "human_handoff"), ("你是机器人吗", "bot_challenge")]
+)
+def test_a_control_phrase_stays_a_control_intent(text: str, intent: str) -> None:
+    assert route(normalise(text), intent, 0.95).intent is None
+
+
 def test_a_payload_is_left_to_rasa() -> None:
     decided = route('/inform{"employment_status": "unemployed"}', "inform", 1.0)
     assert decided.intent is None and decided.entities == []
