@@ -16,6 +16,7 @@ from collections.abc import Collection, Sequence
 from rules import FACTS, Assessment, default_policies
 from rules.conditions import describe
 from rules.engine import Result
+from rules.policy import Policy
 from rules.vocabulary import OPINION_NUMBER, STATUS_LABELS, chinese_date
 
 WHY_HINT = "回复“为什么”看原因"
@@ -26,6 +27,12 @@ EXPIRED_STEP = "这些阶段性措施已到期，可到街道社区就业服务�
 def _line(r: Result) -> str:
     step = f" → {r.next_steps[0]}" if r.next_steps else ""
     return f"• {r.title}（{r.article}）{step}"
+
+
+def _employer_line(r: Result, policy: Policy | None) -> str:
+    """An employer's own measure with what the employer does (the result's steps speak to the person hired)."""
+    steps = policy.employer_steps if policy is not None and policy.employer_steps else r.next_steps
+    return f"• {r.title}（{r.article}）" + (f" → {steps[0]}" if steps else "")
 
 
 def _titles(group: Sequence[Result]) -> str:
@@ -96,7 +103,7 @@ def render_employer(assessment: Assessment, focus: Collection[str] = ()) -> str:
     ready = [r for r in results if r.status in ("eligible", "needs_confirmation")]
     if ready:
         lines.append("【贵单位可以申请或到窗口确认】")
-        lines.extend(_line(r) for r in ready)
+        lines.extend(_employer_line(r, catalogue.get(r.policy_id)) for r in ready)
     hiring = [r for r in results if r.status == "needs_info"]
     if hiring:
         lines.append("【招用符合条件的人员时可以申请】")

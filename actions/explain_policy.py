@@ -48,7 +48,14 @@ def policies_asked(message: Mapping[str, Any], slots: Mapping[str, Any]) -> list
     return [p for p in (catalogue.get(i) for i in ids) if p is not None]
 
 
-def explain(policy: Policy, as_of: dt.date) -> str:
+def steps_for(policy: Policy, audience: str = "person") -> tuple[str, ...]:
+    """The steps to show: an employer asking about its own measure gets what the employer does."""
+    if audience == "employer" and policy.employer_steps:
+        return policy.employer_steps
+    return tuple(policy.next_steps.get(policy.on_match) or ())
+
+
+def explain(policy: Policy, as_of: dt.date, audience: str = "person") -> str:
     """The measure itself; where this person stands follows as the focused check's result."""
     lookup = policy.lookup(as_of)
     lines = [f"【{policy.title}】《意见》{policy.article}{EMPLOYER_NOTE if policy.kind == 'employer' else ''}"]
@@ -61,25 +68,27 @@ def explain(policy: Policy, as_of: dt.date) -> str:
         until_quote = policy.shown_until_quote or policy.until_quote
         lines.append(f"有效期：至{chinese_date(policy.effective_until)}（原文：“{until_quote}”）。")
     lines.append("原文：" + "".join(f"“{q}”" for q in policy.shown_quotes))
-    steps = policy.next_steps.get(policy.on_match) or ()
+    steps = steps_for(policy, audience)
     if steps:
         lines.append("怎么办：" + "；".join(step.rstrip("。；") for step in steps) + "。")
     return "\n".join(lines)
 
 
-def explain_several(policies: Sequence[Policy]) -> str:
+def explain_several(policies: Sequence[Policy], audience: str = "person") -> str:
     lines = [f"和您问的有关的措施有{len(policies)}项："]
     for p in policies:
-        steps = p.next_steps.get(p.on_match) or ()
+        steps = steps_for(p, audience)
         where = f"→ {steps[0]}" if steps else ""
         lines.append(f"• {p.title}（《意见》{p.article}）{EMPLOYER_NOTE if p.kind == 'employer' else ''}{where}")
     lines.append("想看哪一项的详细条件，可以直接问我它的名称。")
     return "\n".join(lines)
 
 
-def explain_measures(chosen: Sequence[Policy], as_of: dt.date, dispatcher: CollectingDispatcher) -> None:
+def explain_measures(
+    chosen: Sequence[Policy], as_of: dt.date, dispatcher: CollectingDispatcher, audience: str = "person"
+) -> None:
     """The message explaining one or several measures, with custom.explained."""
-    text = explain(chosen[0], as_of) if len(chosen) == 1 else explain_several(chosen)
+    text = explain(chosen[0], as_of, audience) if len(chosen) == 1 else explain_several(chosen, audience)
     dispatcher.utter_message(text=text, json_message={"explained": [p.id for p in chosen], "answer": "measure"})
 
 
@@ -123,7 +132,7 @@ class ActionExplainPolicy(Action):
             in_form = tracker.active_loop.get("name") == FORM
             events.append(SlotSet(CHECK_FOLLOWS, None if in_form else False))
             return events
-        explain_measures(chosen, as_of, dispatcher)
+        explain_measures(chosen, as_of, dispatcher, audience)
         events.append(SlotSet(POLICY, chosen[0].id))
         in_form = tracker.active_loop.get("name") == FORM
         if not (in_form and not slots.get(FOCUS)):  # a question inside the full check does not narrow it

@@ -87,6 +87,8 @@ class Policy:
     confirm_with: str | None
     explanations: Mapping[str, str]
     next_steps: Mapping[str, tuple[str, ...]]
+    # what the employer itself does to apply (a measure of kind employer; next_steps speak to the person it hires)
+    employer_steps: tuple[str, ...] = ()
     parameters: Mapping[str, Parameter] = field(default_factory=dict)
     path: str = ""
     # what a person is shown: the quotes with the stored text's corrections applied (rules/source/corrections.yaml)
@@ -137,6 +139,7 @@ ALLOWED = (
     "confirm_with",
     "parameters",
     "readings",
+    "employer_steps",
 )
 
 
@@ -325,6 +328,10 @@ def parse_policy(data: Any, path: str, sources: Sources | None = None) -> Policy
     if (on_match == "needs_confirmation" or confirm_when is not None) and not confirm_with:
         raise PolicyFileError(path, "a rule that can answer needs_confirmation must name the office (confirm_with)")
 
+    employer_steps = _str_list(data["employer_steps"], "employer_steps", path) if "employer_steps" in data else ()
+    if data["kind"] == "employer" and not employer_steps:
+        raise PolicyFileError(path, "a measure of kind employer must say what the employer does (employer_steps)")
+
     needed = {"not_eligible", "needs_info", on_match}
     if confirm_when is not None:
         needed.add("needs_confirmation")
@@ -346,6 +353,7 @@ def parse_policy(data: Any, path: str, sources: Sources | None = None) -> Policy
         confirm_with=confirm_with,
         explanations=_explanations(data["explanations"], needed, path),
         next_steps=_next_steps(data["next_steps"], on_match, path),
+        employer_steps=employer_steps,
         parameters=params,
         path=path,
         shown_quotes=tuple(sources.shown(q) for q in quotes),

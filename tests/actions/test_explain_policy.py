@@ -55,6 +55,24 @@ async def test_a_family_is_listed_one_line_each(domain: dict[str, Any]) -> None:
     assert message["custom"]["explained"] == list(ids)
     assert message["text"].count("•") == 2
     assert slots["audience"] == "employer" and slots["focus"] == list(ids)
+    # an HR person is told what the company does, not what a job seeker tells a company
+    assert "求职面试时可以告诉用人单位" not in message["text"]
+    assert "区就业促进中心" in message["text"]
+
+
+async def test_a_job_seeker_asking_about_an_employer_measure_gets_what_to_tell_the_employer(
+    domain: dict[str, Any],
+) -> None:
+    _, dispatcher = await run(
+        ActionExplainPolicy(today=lambda: AS_OF),
+        domain,
+        intent="ask_policy",
+        text="一次性吸纳就业补贴是什么",
+        entities=policy("graduate_hiring_subsidy"),
+        active_form=None,
+    )
+    (message,) = dispatcher.messages
+    assert "告诉用人单位" in message["text"]
 
 
 async def test_facts_in_the_question_are_recorded(domain: dict[str, Any]) -> None:

@@ -70,6 +70,8 @@ async def test_an_employer_sees_the_employer_measures(domain: dict[str, Any]) ->
     assert "招用符合条件的人员时可以申请" in text
     person_only = default_policies().get("unemployment_insurance_benefit")
     assert person_only is not None and person_only.title not in text
+    assert industry.employer_steps[0] in text  # what the company does, not "告诉单位的人事或财务"
+    assert "告诉单位的人事" not in text
 
 
 async def test_why_lists_each_refusal_with_its_reason(domain: dict[str, Any]) -> None:

@@ -97,3 +97,19 @@ def test_a_reading_rests_on_a_verbatim_sentence(policy_dir: Path) -> None:
         PolicyFileError, match=r"graduate_enlistment_support\.yaml: readings\[2\] quote is not verbatim"
     ):
         load_policies(policy_dir)
+
+
+def test_an_employer_measure_must_say_what_the_employer_does(policy_dir: Path) -> None:
+    path = policy_dir / "unemployed_hiring_subsidy.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("employer_steps:")], encoding="utf-8")
+    with pytest.raises(PolicyFileError) as err:
+        load_policies(policy_dir)
+    assert "unemployed_hiring_subsidy.yaml" in str(err.value) and "employer_steps" in str(err.value)
+
+
+def test_every_employer_measure_has_its_own_steps() -> None:
+    employer = [p for p in default_policies() if p.kind == "employer"]
+    assert employer
+    for p in employer:
+        assert p.employer_steps and not any(s.startswith(("求职", "可以告诉")) for s in p.employer_steps), p.id
