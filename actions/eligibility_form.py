@@ -41,6 +41,7 @@ from actions.turn import Turn, describe, read_message
 from rules import FACTS
 from rules.questions import Question, plan_questions
 from rules.vocabulary import chinese_date
+from understanding.routing import asks_about_the_last_measure
 
 NOT_UNDERSTOOD = "抱歉，我没听明白您的回答。可以直接回答这个问题，也可以点下面的选项；不清楚就说“不知道”。"
 # intents whose message is an answer or a statement (a digression's message is not: it was answered already)
@@ -153,7 +154,13 @@ class ValidateEligibilityForm(FormValidationAction):
             events.append(SlotSet(SKIPPED, new_skipped))
 
         focus = focus_of(slots)
-        if focus and intent == "check_my_eligibility":  # 看看我能申请什么 after a focused check: the full one
+        last = slots.get(POLICY)
+        if not pending and last and asks_about_the_last_measure(str(message.get("text") or "")):
+            # 那我能领吗 after 失业金怎么领: a focused check of the measure just talked about
+            if focus != [last]:
+                focus = [last]
+                events.append(SlotSet(FOCUS, focus))
+        elif focus and intent == "check_my_eligibility":  # 看看我能申请什么 after a focused check: the full one
             focus = []
             events.append(SlotSet(FOCUS, None))
         needs = [p for p in policies_asked(message, {}) if intent == "inform" and not turn.from_payload]

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.explain_policy import entity_values
-from actions.slots import AUDIENCE
+from actions.slots import AUDIENCE, POLICY
 from rules import default_policies
 from rules.vocabulary import OPINION_NUMBER
 from understanding.measures import QuestionMatch, topic_answer
@@ -41,7 +41,10 @@ class ActionExplainProcedure(Action):
         dispatcher.utter_message(text=answer or NO_PROCEDURE, json_message=custom)
         # an employer asking how to apply is still an employer when the check follows
         employer = "employer" in entity_values(message, "audience") and tracker.slots.get(AUDIENCE) != "employer"
-        return [SlotSet(AUDIENCE, "employer")] if employer else []
+        events: list[EventType] = [SlotSet(AUDIENCE, "employer")] if employer else []
+        if ids:  # 那我能领吗 next is about this measure
+            events.append(SlotSet(POLICY, ids[0]))
+        return events
 
 
 class ActionAnswerOutOfScope(Action):

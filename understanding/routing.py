@@ -19,6 +19,7 @@ conversation-control intents (restart, 先看结果, 转人工, goodbye …) sta
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -49,6 +50,21 @@ SPECIFIC = 6 / 7 - 0.001
 ROUTED_ENTITIES = ("policy", "policy_candidate", "topic", "audience")
 # the date facts are read against does not matter here: only whether the message states any
 _ANY_DAY = dt.date(2022, 7, 1)
+
+
+# 那我能领吗 / 我可以申请吗 / 我符合条件吗: a yes/no question about "it", the measure just talked about (not
+# 我能申请什么, which asks for the full check)
+_ABOUT_IT = re.compile(
+    r"(能|可以|能不能|可不可以|有没有资格|有资格)(领|申请|拿|享受|办|参加|报名|用)(到|上)?(吗|么|嘛|不)?[吧呀啊呢]?[?？]?$"
+    r"|符合(条件|要求)?(吗|么|不)[?？]?$|有我的份(吗|么)?[?？]?$|我(能|可以)(吗|么)[?？]?$"
+)
+_ASKS_WHICH = re.compile(r"什么|哪些|哪个|啥|哪几")
+
+
+def asks_about_the_last_measure(text: str) -> bool:
+    """A short yes/no question about the measure just talked about (那我能领吗), not a request for the full check."""
+    text = (text or "").strip()
+    return len(text) <= 14 and not _ASKS_WHICH.search(text) and bool(_ABOUT_IT.search(text))
 
 
 @dataclass(frozen=True)

@@ -207,3 +207,24 @@ async def test_two_readings_are_asked_not_guessed(domain: dict[str, Any]) -> Non
         '/inform{"graduation_year":2022}',
         '/inform{"graduation_year":2023}',
     ]
+
+
+async def test_can_i_get_it_after_a_measure_checks_that_measure(domain: dict[str, Any]) -> None:
+    # 失业金怎么领 → where and how; then 那我能领吗: a focused check of the benefit, not the full questionnaire
+    slots, dispatcher = await turn(
+        domain, intent="check_my_eligibility", text="那我能领吗", slots={"policy": "unemployment_insurance_benefit"}
+    )
+    assert slots["focus"] == ["unemployment_insurance_benefit"]
+    first = plan_questions({}, AS_OF, focus=["unemployment_insurance_benefit"])[0]
+    assert slots["requested_slot"] == first.key
+    assert asked_message(dispatcher)["custom"]["asks"] == list(first.facts)
+
+
+async def test_what_can_i_get_after_a_measure_is_the_full_check(domain: dict[str, Any]) -> None:
+    slots, _ = await turn(
+        domain,
+        intent="check_my_eligibility",
+        text="那我能申请什么",
+        slots={"policy": "unemployment_insurance_benefit", "focus": ["unemployment_insurance_benefit"]},
+    )
+    assert slots["focus"] is None

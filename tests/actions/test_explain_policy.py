@@ -123,6 +123,20 @@ async def test_a_procedure_is_answered_and_sets_no_fact(domain: dict[str, Any]) 
     assert "explained" in message["custom"]
 
 
+async def test_a_procedure_about_a_measure_remembers_the_measure_and_no_fact(domain: dict[str, Any]) -> None:
+    slots, _ = await run(
+        ActionExplainProcedure(),
+        domain,
+        intent="ask_procedure",
+        text="失业金怎么领",
+        entities=[
+            *policy("unemployment_insurance_benefit"),
+            {"entity": "topic", "value": "unemployment_insurance_claim"},
+        ],
+    )
+    assert slots == {"policy": "unemployment_insurance_benefit"}  # 那我能领吗 next is about it
+
+
 async def test_out_of_scope_says_where_to_ask(domain: dict[str, Any]) -> None:
     _, dispatcher = await run(
         ActionAnswerOutOfScope(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from understanding.normalise import normalise
-from understanding.routing import merged_entities, route
+from understanding.routing import asks_about_the_last_measure, merged_entities, route
 
 
 @pytest.mark.parametrize(
@@ -110,3 +110,19 @@ def test_where_without_anything_of_the_opinion_is_out_of_scope(text: str) -> Non
 @pytest.mark.parametrize("text", ["失业登记去哪里办", "就业困难人员怎么认定"])
 def test_where_about_a_measure_stays_a_procedure(text: str) -> None:
     assert route(normalise(text), "ask_procedure", 0.8).intent == "ask_procedure"
+
+
+@pytest.mark.parametrize(
+    ("text", "about_it"),
+    [
+        ("那我能领吗", True),
+        ("我可以申请吗", True),
+        ("我符合条件吗", True),
+        ("有我的份吗", True),
+        ("那我能申请什么", False),
+        ("帮我看看能申请什么", False),
+        ("我能领哪些补贴", False),
+    ],
+)
+def test_a_yes_no_question_about_it_refers_to_the_last_measure(text: str, about_it: bool) -> None:
+    assert asks_about_the_last_measure(normalise(text)) is about_it
