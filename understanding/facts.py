@@ -681,6 +681,11 @@ def _read_industry(text: str, out: _Collector) -> None:
             return
 
 
+def _none_of_several(core: str) -> bool:
+    """都没有 to a question of several options, or a bare 不是 / 没有 (以下情况有符合您的吗？—不是)."""
+    return bool(_NONE_OF_THEM.search(core) or _NO.fullmatch(core))
+
+
 def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown: list[str]) -> None:
     fact = FACTS[asked]
     core = _FILLER.sub("", text)
@@ -819,7 +824,7 @@ def read(
         out.facts.pop("employer_industry", None)
     if len(asked) == 1 and asked[0] not in out.facts:
         _bare_answer(message, asked[0], as_of, out, reading.unknown)
-    elif len(asked) > 1 and _NONE_OF_THEM.search(_FILLER.sub("", message)) and not out.facts:
+    elif len(asked) > 1 and not out.facts and _none_of_several(_FILLER.sub("", message)):
         for name in asked:
             fact = FACTS[name]
             out.facts[name] = [] if fact.type == "list" else False

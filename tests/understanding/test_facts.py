@@ -137,6 +137,16 @@ def test_several_facts_asked_at_once_can_all_be_denied() -> None:
     assert facts("都没有", asked=asked) == {"migrant_worker": False, "platform_worker": False, "hardship_groups": []}
 
 
+@pytest.mark.parametrize("reply", ["不是", "没有", "没有的", "no"])
+def test_a_bare_no_to_a_question_of_several_options_denies_them_all(reply: str) -> None:
+    asked = ["migrant_worker", "platform_worker"]
+    assert facts(reply, asked=asked) == {"migrant_worker": False, "platform_worker": False}
+
+
+def test_a_bare_yes_to_a_question_of_several_options_says_nothing() -> None:
+    assert facts("是", asked=["migrant_worker", "platform_worker"]) == {}
+
+
 def test_a_bare_duration_is_time_out_of_work_only_when_it_is() -> None:
     assert facts("半年") == {}
     assert facts("半年", known={"employment_status": "unemployed"}) == {"unemployed_months": 6}
