@@ -22,6 +22,14 @@ async def run(action: Any, domain: dict[str, Any], **kwargs: Any) -> tuple[dict[
     return slot_events(events), dispatcher
 
 
+async def ask(
+    domain: dict[str, Any], text: str, entities: list[dict[str, Any]]
+) -> tuple[dict[str, Any], CollectingDispatcher]:
+    """A question about measures asked outside the form."""
+    action = ActionExplainPolicy(today=lambda: AS_OF)
+    return await run(action, domain, intent="ask_policy", text=text, entities=entities, active_form=None)
+
+
 async def test_one_measure_is_explained_with_its_article_quote_and_next_step(domain: dict[str, Any]) -> None:
     action = ActionExplainPolicy(today=lambda: AS_OF)
     slots, dispatcher = await run(
@@ -43,13 +51,8 @@ async def test_one_measure_is_explained_with_its_article_quote_and_next_step(dom
 
 async def test_a_family_is_listed_one_line_each(domain: dict[str, Any]) -> None:
     ids = ("graduate_hiring_subsidy", "graduate_social_insurance_subsidy")
-    slots, dispatcher = await run(
-        ActionExplainPolicy(today=lambda: AS_OF),
-        domain,
-        intent="ask_policy",
-        text="招高校毕业生单位有什么补贴",
-        entities=[*policy(*ids), {"entity": "audience", "value": "employer"}],
-        active_form=None,
+    slots, dispatcher = await ask(
+        domain, "招高校毕业生单位有什么补贴", [*policy(*ids), {"entity": "audience", "value": "employer"}]
     )
     (message,) = dispatcher.messages
     assert message["custom"]["explained"] == list(ids)
@@ -63,27 +66,13 @@ async def test_a_family_is_listed_one_line_each(domain: dict[str, Any]) -> None:
 async def test_a_job_seeker_asking_about_an_employer_measure_gets_what_to_tell_the_employer(
     domain: dict[str, Any],
 ) -> None:
-    _, dispatcher = await run(
-        ActionExplainPolicy(today=lambda: AS_OF),
-        domain,
-        intent="ask_policy",
-        text="一次性吸纳就业补贴是什么",
-        entities=policy("graduate_hiring_subsidy"),
-        active_form=None,
-    )
+    _, dispatcher = await ask(domain, "一次性吸纳就业补贴是什么", policy("graduate_hiring_subsidy"))
     (message,) = dispatcher.messages
     assert "告诉用人单位" in message["text"]
 
 
 async def test_facts_in_the_question_are_recorded(domain: dict[str, Any]) -> None:
-    slots, dispatcher = await run(
-        ActionExplainPolicy(today=lambda: AS_OF),
-        domain,
-        intent="ask_policy",
-        text="我跑外卖的，路上摔了有没有保障",
-        entities=policy("platform_worker_injury_protection"),
-        active_form=None,
-    )
+    slots, dispatcher = await ask(domain, "我跑外卖的，路上摔了有没有保障", policy("platform_worker_injury_protection"))
     assert slots["platform_worker"] is True
     assert "记下了" in dispatcher.messages[0]["text"]
 
@@ -109,14 +98,15 @@ async def test_a_question_inside_the_full_check_does_not_narrow_it(domain: dict[
     assert "focus" not in slots and slots["check_follows"] is None
 
 
+async def procedure(
+    domain: dict[str, Any], text: str, entities: list[dict[str, Any]]
+) -> tuple[dict[str, Any], CollectingDispatcher]:
+    return await run(ActionExplainProcedure(), domain, intent="ask_procedure", text=text, entities=entities)
+
+
 async def test_a_procedure_is_answered_and_sets_no_fact(domain: dict[str, Any]) -> None:
-    slots, dispatcher = await run(
-        ActionExplainProcedure(),
-        domain,
-        intent="ask_procedure",
-        text="那我去哪里做失业登记",
-        entities=[{"entity": "topic", "value": "unemployment_registration"}],
-    )
+    topic = {"entity": "topic", "value": "unemployment_registration"}
+    slots, dispatcher = await procedure(domain, "那我去哪里做失业登记", [topic])
     assert slots == {}
     (message,) = dispatcher.messages
     assert "登记" in message["text"]
@@ -124,16 +114,8 @@ async def test_a_procedure_is_answered_and_sets_no_fact(domain: dict[str, Any]) 
 
 
 async def test_a_procedure_about_a_measure_remembers_the_measure_and_no_fact(domain: dict[str, Any]) -> None:
-    slots, _ = await run(
-        ActionExplainProcedure(),
-        domain,
-        intent="ask_procedure",
-        text="失业金怎么领",
-        entities=[
-            *policy("unemployment_insurance_benefit"),
-            {"entity": "topic", "value": "unemployment_insurance_claim"},
-        ],
-    )
+    topic = {"entity": "topic", "value": "unemployment_insurance_claim"}
+    slots, _ = await procedure(domain, "失业金怎么领", [*policy("unemployment_insurance_benefit"), topic])
     assert slots == {"policy": "unemployment_insurance_benefit"}  # 那我能领吗 next is about it
 
 
