@@ -12,9 +12,7 @@ from sqlalchemy.orm import Session
 from bot.web import casedata
 from bot.web.auth import Admin, Staff, Visible, check_csrf
 from bot.web.channel_filter import channel_key, channel_options, channels_for
-from bot.web.limits import client_address
-from bot.web.state import DB, app_state
-from caselog import audit
+from bot.web.state import DB, app_state, audit_request
 from caselog.access import Scope
 from caselog.handoff import handoffs_of_case
 from caselog.records import CaseSummary
@@ -91,8 +89,7 @@ def cases_api(request: Request, user: Staff, scope: Visible, session: DB) -> JSO
 
 
 def _viewed(request: Request, session: Session, user: str, case_id: int, how: str) -> None:
-    address = client_address(request, app_state(request).settings.trusted_proxies)
-    audit.record(session, "case_view", actor=user, target=case_id, detail=how, address=address)
+    audit_request(request, session, "case_view", actor=user, target=case_id, detail=how)
     session.commit()
 
 
@@ -142,8 +139,7 @@ def add_note(
             handoffs=handoffs_of_case(session, case_id),
             error="备注不能为空，且不超过2000字。",
         )
-    address = client_address(request, state.settings.trusted_proxies)
-    audit.record(session, "note", actor=user, target=case_id, detail=f"{len(text)} characters", address=address)
+    audit_request(request, session, "note", actor=user, target=case_id, detail=f"{len(text)} characters")
     casedata.add_note(session, case_id, user, text, scope)
     return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
 
@@ -162,8 +158,8 @@ def assign_station(
     if casedata.case_detail(session, case_id) is None:
         return app_state(request).render(request, "notfound.html", status_code=404)
     casedata.assign_station(session, case_id, station.strip() or None)
-    address = client_address(request, app_state(request).settings.trusted_proxies)
-    detail = f"station {station.strip() or '-'}"
-    audit.record(session, "case_assign", actor=user, target=case_id, detail=detail, address=address)
+    audit_request(
+        request, session, "case_assign", actor=user, target=case_id, detail=f"station {station.strip() or '-'}"
+    )
     session.commit()
     return RedirectResponse(f"/cases/{case_id}", status_code=303)

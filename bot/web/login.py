@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse
 from bot.web.auth import check_csrf, safe_next, session_of
 from bot.web.limits import client_address
 from bot.web.session import KNOWN_COOKIE, KNOWN_DAYS, SessionData
-from bot.web.state import DB, AppState, app_state
+from bot.web.state import DB, AppState, app_state, audit_request
 from caselog import audit, staff, staff_sessions
 from caselog.passwords import MAX_PASSWORD_LENGTH
 
@@ -121,8 +121,7 @@ def logout(request: Request, db: DB, csrf_token: Annotated[str, Form()] = "") ->
     session = session_of(request)
     if session.token:
         staff_sessions.close_session(db, session.token)
-        address = client_address(request, app_state(request).settings.trusted_proxies)
-        audit.record(db, "logout", actor=session.user, address=address)
+        audit_request(request, db, "logout", actor=session.user)
         db.commit()
     session.logout()
     return RedirectResponse("/login", status_code=303)

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
+from bot.web.limits import client_address
 from bot.web.login_throttle import LoginThrottle
 from bot.web.session import SessionSigner
 from bot.web.settings import WebSettings
 from bot.web.wording import describe_payload, fact_items
+from caselog import audit
 from caselog.handoff import STATE_LABELS as HANDOFF_LABELS
 from caselog.handoff import waiting_count
 from rules import default_policies
@@ -80,6 +82,20 @@ class AppState:
 
 def app_state(request: Request) -> AppState:
     return request.app.state.wjy
+
+
+def audit_request(
+    request: Request,
+    session: Session,
+    action: str,
+    *,
+    actor: str | None,
+    target: str | int | None = None,
+    detail: str = "",
+) -> None:
+    """Record a staff action with the address it came from (behind a trusted proxy, the client's)."""
+    address = client_address(request, app_state(request).settings.trusted_proxies)
+    audit.record(session, action, actor=actor, target=target, detail=detail, address=address)
 
 
 def db(request: Request) -> Iterator[Session]:
