@@ -20,7 +20,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import clock
-from actions.explain_policy import explain_measures, policies_asked
+from actions.explain_policy import asks_something, explain_measures, policies_asked
 from actions.question_messages import question_message, which_one_message
 from actions.slots import (
     AS_OF,
@@ -166,7 +166,7 @@ class ValidateEligibilityForm(FormValidationAction):
         needs = [p for p in policies_asked(message, {}) if intent == "inform" and not turn.from_payload]
         if needs and not pending and not focus:
             # the conversation starts with a need stated (我是外卖小哥，想考个证): its measures first
-            explain_measures(needs, as_of, dispatcher, audience)
+            explain_measures(needs, as_of, dispatcher, audience, asks_something(message))
             focus = [p.id for p in needs]
             events += [SlotSet(FOCUS, focus), SlotSet(POLICY, needs[0].id)]
         facts = {**known, **turn.updates}

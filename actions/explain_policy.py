@@ -24,6 +24,7 @@ from actions.slots import AUDIENCE, CHECK_FOLLOWS, FOCUS, FORM, POLICY, audience
 from actions.turn import describe, read_message
 from rules import Policy, conditions, default_policies
 from rules.vocabulary import chinese_date
+from understanding.facts import clauses
 
 EXAMPLES = "公益性岗位、失业保险金、就业见习、就业困难人员补贴、创业扶持"
 ASK_WHICH = f"您想了解哪一项措施？可以直接说名称，比如：{EXAMPLES}。"
@@ -74,8 +75,9 @@ def explain(policy: Policy, as_of: dt.date, audience: str = "person") -> str:
     return "\n".join(lines)
 
 
-def explain_several(policies: Sequence[Policy], audience: str = "person") -> str:
-    lines = [f"和您问的有关的措施有{len(policies)}项："]
+def explain_several(policies: Sequence[Policy], audience: str = "person", asked: bool = True) -> str:
+    """One line each; `asked` False when the person only told their situation (我被裁了，四十岁) and asked nothing."""
+    lines = [f"和您{'问的' if asked else '说的情况'}有关的措施有{len(policies)}项："]
     for p in policies:
         steps = steps_for(p, audience)
         where = f"→ {steps[0]}" if steps else ""
@@ -84,11 +86,19 @@ def explain_several(policies: Sequence[Policy], audience: str = "person") -> str
     return "\n".join(lines)
 
 
+def asks_something(message: Mapping[str, Any]) -> bool:
+    return any(c.question for c in clauses(str(message.get("text") or "")))
+
+
 def explain_measures(
-    chosen: Sequence[Policy], as_of: dt.date, dispatcher: CollectingDispatcher, audience: str = "person"
+    chosen: Sequence[Policy],
+    as_of: dt.date,
+    dispatcher: CollectingDispatcher,
+    audience: str = "person",
+    asked: bool = True,
 ) -> None:
     """The message explaining one or several measures, with custom.explained."""
-    text = explain(chosen[0], as_of, audience) if len(chosen) == 1 else explain_several(chosen, audience)
+    text = explain(chosen[0], as_of, audience) if len(chosen) == 1 else explain_several(chosen, audience, asked)
     dispatcher.utter_message(text=text, json_message={"explained": [p.id for p in chosen], "answer": "measure"})
 
 
@@ -132,7 +142,7 @@ class ActionExplainPolicy(Action):
             in_form = tracker.active_loop.get("name") == FORM
             events.append(SlotSet(CHECK_FOLLOWS, None if in_form else False))
             return events
-        explain_measures(chosen, as_of, dispatcher, audience)
+        explain_measures(chosen, as_of, dispatcher, audience, asks_something(message))
         events.append(SlotSet(POLICY, chosen[0].id))
         in_form = tracker.active_loop.get("name") == FORM
         if not (in_form and not slots.get(FOCUS)):  # a question inside the full check does not narrow it

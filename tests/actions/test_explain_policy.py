@@ -63,6 +63,16 @@ async def test_a_family_is_listed_one_line_each(domain: dict[str, Any]) -> None:
     assert "区就业促进中心" in message["text"]
 
 
+async def test_a_situation_told_without_a_question_is_not_called_a_question(domain: dict[str, Any]) -> None:
+    ids = ("reemployment_services", "hardship_subsidies")
+    _, told = await ask(domain, "我去年被公司裁了，到现在还没找到工作", policy(*ids))
+    _, asked = await ask(domain, "我被裁了，有什么帮扶吗", policy(*ids))
+    (told_list,) = [m["text"] for m in told.messages if m.get("custom", {}).get("explained")]
+    (asked_list,) = [m["text"] for m in asked.messages if m.get("custom", {}).get("explained")]
+    assert told_list.startswith("和您说的情况有关的措施有2项")
+    assert asked_list.startswith("和您问的有关的措施有2项")
+
+
 async def test_a_job_seeker_asking_about_an_employer_measure_gets_what_to_tell_the_employer(
     domain: dict[str, Any],
 ) -> None:
