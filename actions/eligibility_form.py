@@ -86,9 +86,13 @@ def acknowledge(turn: Turn, asked: list[str], dispatcher: CollectingDispatcher) 
     if turn.corrected:
         corrected = "；".join(describe(n, turn.updates[n]) for n in turn.corrected)
         dispatcher.utter_message(text=f"好的，已更正：{corrected}。")
-    volunteered = [n for n in turn.updates if n not in turn.corrected and n not in asked]
-    if not turn.from_payload and volunteered:
-        dispatcher.utter_message(text="记下了：" + "；".join(describe(n, turn.updates[n]) for n in volunteered) + "。")
+    told = [n for n in turn.updates if n not in turn.corrected and n not in asked]
+    # a multi-select answered in words (我跑滴滴的): what it was read as, so a wrong reading can be corrected
+    chosen = [n for n in asked if turn.updates.get(n) is True and n not in turn.corrected] if len(asked) > 1 else []
+    if not turn.from_payload and (told or chosen):
+        rest = "，其余几项都没有" if chosen and any(turn.updates.get(n) is False for n in asked) else ""
+        said = "；".join(describe(n, turn.updates[n]) for n in [*chosen, *told])
+        dispatcher.utter_message(text=f"记下了：{said}{rest}。")
     for name, note in turn.notes.items():
         if name in turn.updates:
             dispatcher.utter_message(text=f"{FACTS[name].label}{note}。")

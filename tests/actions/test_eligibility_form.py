@@ -63,18 +63,22 @@ async def test_a_multi_select_answer_settles_every_option(domain: dict[str, Any]
 
 
 async def test_a_multi_select_answered_in_words(domain: dict[str, Any]) -> None:
-    slots, _ = await turn(
+    slots, dispatcher = await turn(
         domain, text="我是农民工，也在跑外卖", requested_slot="situations", slots={"asked": SITUATIONS}
     )
     assert slots["migrant_worker"] is True and slots["platform_worker"] is True
     assert all(slots[name] is False for name in SITUATIONS if name not in ("migrant_worker", "platform_worker"))
+    # the reading is said back, the implied 没有 too, so a wrong one can be corrected
+    (echo,) = [m["text"] for m in dispatcher.messages if m.get("text", "").startswith("记下了")]
+    assert "农民工" in echo and "平台" in echo and "其余几项都没有" in echo
 
 
 async def test_none_of_them_in_words(domain: dict[str, Any]) -> None:
-    slots, _ = await turn(
+    slots, dispatcher = await turn(
         domain, text="都没有", intent="deny", requested_slot="situations", slots={"asked": SITUATIONS}
     )
     assert all(slots[name] is False for name in SITUATIONS)
+    assert "记下了" not in texts(dispatcher)
 
 
 async def test_an_empty_group_list_comes_as_none(domain: dict[str, Any]) -> None:
