@@ -170,7 +170,7 @@ class ValidateEligibilityForm(FormValidationAction):
         needs = [p for p in policies_asked(message, {}) if intent == "inform" and not turn.from_payload]
         if needs and not pending and not focus:
             # the conversation starts with a need stated (我是外卖小哥，想考个证): its measures first
-            explain_measures(needs, as_of, dispatcher, audience, asks_something(message))
+            explain_measures(needs, as_of, dispatcher, audience, asks_something(message), {**known, **turn.updates})
             focus = [p.id for p in needs]
             events += [SlotSet(FOCUS, focus), SlotSet(POLICY, needs[0].id)]
         facts = {**known, **turn.updates}

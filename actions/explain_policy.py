@@ -23,6 +23,8 @@ from actions import clock
 from actions.slots import AUDIENCE, CHECK_FOLLOWS, FOCUS, FORM, POLICY, audience_of, known_facts
 from actions.turn import describe, read_message
 from rules import Policy, conditions, default_policies
+from rules.conditions import evaluate
+from rules.engine import status_of
 from rules.vocabulary import chinese_date
 from understanding.facts import clauses
 
@@ -49,14 +51,25 @@ def policies_asked(message: Mapping[str, Any], slots: Mapping[str, Any]) -> list
     return [p for p in (catalogue.get(i) for i in ids) if p is not None]
 
 
-def steps_for(policy: Policy, audience: str = "person") -> tuple[str, ...]:
-    """The steps to show: an employer asking about its own measure gets what the employer does."""
+def steps_for(
+    policy: Policy, audience: str = "person", facts: Mapping[str, Any] | None = None, as_of: dt.date | None = None
+) -> tuple[str, ...]:
+    """The steps to show: an employer asking about its own measure gets what the employer does; a person whose
+    facts already place them (失业、还没领失业金 → 去申领) gets the steps of where they stand, else those of a match."""
     if audience == "employer" and policy.employer_steps:
         return policy.employer_steps
+    if facts and as_of is not None:
+        status, _ = status_of(policy, facts, as_of)
+        # 失业了、领没领失业金还不知道: already within what the office confirms, so its steps (去申领)
+        confirm = policy.confirm_when
+        if status == "needs_info" and confirm and evaluate(confirm, facts, policy.lookup(as_of)).value is True:
+            status = "needs_confirmation"
+        if policy.next_steps.get(status):
+            return tuple(policy.next_steps[status])
     return tuple(policy.next_steps.get(policy.on_match) or ())
 
 
-def explain(policy: Policy, as_of: dt.date, audience: str = "person") -> str:
+def explain(policy: Policy, as_of: dt.date, audience: str = "person", facts: Mapping[str, Any] | None = None) -> str:
     """The measure itself; where this person stands follows as the focused check's result."""
     lookup = policy.lookup(as_of)
     lines = [f"【{policy.title}】《意见》{policy.article}{EMPLOYER_NOTE if policy.kind == 'employer' else ''}"]
@@ -69,17 +82,23 @@ def explain(policy: Policy, as_of: dt.date, audience: str = "person") -> str:
         until_quote = policy.shown_until_quote or policy.until_quote
         lines.append(f"有效期：至{chinese_date(policy.effective_until)}（原文：“{until_quote}”）。")
     lines.append("原文：" + "".join(f"“{q}”" for q in policy.shown_quotes))
-    steps = steps_for(policy, audience)
+    steps = steps_for(policy, audience, facts, as_of)
     if steps:
         lines.append("怎么办：" + "；".join(step.rstrip("。；") for step in steps) + "。")
     return "\n".join(lines)
 
 
-def explain_several(policies: Sequence[Policy], audience: str = "person", asked: bool = True) -> str:
+def explain_several(
+    policies: Sequence[Policy],
+    audience: str = "person",
+    asked: bool = True,
+    facts: Mapping[str, Any] | None = None,
+    as_of: dt.date | None = None,
+) -> str:
     """One line each; `asked` False when the person only told their situation (我被裁了，四十岁) and asked nothing."""
     lines = [f"和您{'问的' if asked else '说的情况'}有关的措施有{len(policies)}项："]
     for p in policies:
-        steps = steps_for(p, audience)
+        steps = steps_for(p, audience, facts, as_of)
         where = f"→ {steps[0]}" if steps else ""
         lines.append(f"• {p.title}（《意见》{p.article}）{EMPLOYER_NOTE if p.kind == 'employer' else ''}{where}")
     lines.append("想看哪一项的详细条件，可以直接问我它的名称。")
@@ -96,9 +115,13 @@ def explain_measures(
     dispatcher: CollectingDispatcher,
     audience: str = "person",
     asked: bool = True,
+    facts: Mapping[str, Any] | None = None,
 ) -> None:
-    """The message explaining one or several measures, with custom.explained."""
-    text = explain(chosen[0], as_of, audience) if len(chosen) == 1 else explain_several(chosen, audience, asked)
+    """The message explaining one or several measures, with custom.explained; `facts`: what is known of the person."""
+    if len(chosen) == 1:
+        text = explain(chosen[0], as_of, audience, facts)
+    else:
+        text = explain_several(chosen, audience, asked, facts, as_of)
     dispatcher.utter_message(text=text, json_message={"explained": [p.id for p in chosen], "answer": "measure"})
 
 
@@ -142,7 +165,8 @@ class ActionExplainPolicy(Action):
             in_form = tracker.active_loop.get("name") == FORM
             events.append(SlotSet(CHECK_FOLLOWS, None if in_form else False))
             return events
-        explain_measures(chosen, as_of, dispatcher, audience, asks_something(message))
+        facts = {**known, **turn.updates}
+        explain_measures(chosen, as_of, dispatcher, audience, asks_something(message), facts)
         events.append(SlotSet(POLICY, chosen[0].id))
         in_form = tracker.active_loop.get("name") == FORM
         if not (in_form and not slots.get(FOCUS)):  # a question inside the full check does not narrow it

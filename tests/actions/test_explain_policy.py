@@ -73,6 +73,19 @@ async def test_a_situation_told_without_a_question_is_not_called_a_question(doma
     assert asked_list.startswith("和您问的有关的措施有2项")
 
 
+async def test_the_steps_shown_are_those_of_where_the_person_stands(domain: dict[str, Any]) -> None:
+    measure = default_policies().get("unemployment_insurance_benefit")
+    assert measure is not None
+    _, jobless = await ask(domain, "我失业了，失业金能领吗", policy(measure.id))
+    _, receiving = await ask(domain, "我失业了，现在在领失业金，到账晚了怎么办", policy(measure.id))
+    (jobless_text,) = [m["text"] for m in jobless.messages if m.get("custom", {}).get("explained")]
+    (receiving_text,) = [m["text"] for m in receiving.messages if m.get("custom", {}).get("explained")]
+    # not yet receiving: how to apply (the office confirms); receiving: what to watch for
+    assert measure.next_steps["needs_confirmation"][0].rstrip("。") in jobless_text
+    assert measure.next_steps["eligible"][0].rstrip("。；") in receiving_text
+    assert measure.next_steps["eligible"][0].rstrip("。；") not in jobless_text
+
+
 async def test_a_job_seeker_asking_about_an_employer_measure_gets_what_to_tell_the_employer(
     domain: dict[str, Any],
 ) -> None:
