@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from rules import FACTS, Assessment, default_policies
-from rules.conditions import describe
+from rules.conditions import describe_inline
 from rules.engine import Result
 from rules.policy import Policy
 from rules.vocabulary import OPINION_NUMBER, STATUS_LABELS, chinese_date
@@ -111,7 +111,7 @@ def render_employer(assessment: Assessment, focus: Collection[str] = ()) -> str:
             policy = catalogue.get(r.policy_id)
             lines.append(f"• {r.title}（{r.article}）")
             if policy is not None and policy.eligible_when is not None:
-                lines.extend("  " + line for line in describe(policy.eligible_when, policy.lookup(assessment.as_of)))
+                lines.append("  招用条件：" + describe_inline(policy.eligible_when, policy.lookup(assessment.as_of)))
     refused = [r for r in results if r.status in ("not_eligible", "expired")]
     if refused:
         lines.append(f"暂不符合或已到期：{_titles(refused)}，{WHY_HINT}。")

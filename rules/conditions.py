@@ -223,6 +223,17 @@ def leaves(cond: Condition) -> list[Leaf]:
     return [leaf for c in cond.children for leaf in leaves(c)]
 
 
+def describe_inline(cond: Condition, params: ParamLookup, nested: bool = False) -> str:
+    """One line for a narrow screen: 高校毕业生（大专及以上），且今年毕业或（明年毕业且现为毕业学年在校生）."""
+    if isinstance(cond, Leaf):
+        return cond.describe(params)
+    parts = [describe_inline(child, params, nested=True) for child in cond.children]
+    if cond.kind == "not":
+        return "不满足：" + "；".join(parts)
+    text = ("且" if cond.kind == "all" else "或").join(parts)
+    return f"（{text}）" if nested and len(parts) > 1 else text
+
+
 def describe(cond: Condition, params: ParamLookup, indent: int = 0) -> list[str]:
     """Plain-Chinese lines for `rules show`."""
     pad = "  " * indent

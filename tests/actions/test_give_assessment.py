@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.give_assessment import ActionExplainReasons, ActionGiveAssessment
 from rules import assess, default_policies
+from rules.conditions import describe_inline
 from rules.implications import with_implied
 from tests.actions.conftest import AS_OF, make_tracker, slot_events
 
@@ -68,6 +69,11 @@ async def test_an_employer_sees_the_employer_measures(domain: dict[str, Any]) ->
     industry = default_policies().get("hardship_industry_subsidy")
     assert industry is not None and industry.title in text
     assert "招用符合条件的人员时可以申请" in text
+    # whom to hire in one line each (a phone), not an indented condition tree
+    hiring = default_policies().get("unemployed_hiring_subsidy")
+    assert hiring is not None and hiring.eligible_when is not None
+    assert "招用条件：" + describe_inline(hiring.eligible_when, hiring.lookup(AS_OF)) in text
+    assert "同时满足以下全部条件" not in text
     person_only = default_policies().get("unemployment_insurance_benefit")
     assert person_only is not None and person_only.title not in text
     assert industry.employer_steps[0] in text  # what the company does, not "告诉单位的人事或财务"

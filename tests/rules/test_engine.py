@@ -8,6 +8,7 @@ import itertools
 import pytest
 
 from rules import STATUSES, PolicySet, assess, default_policies
+from rules.conditions import describe_inline, parse
 from rules.facts import FACTS
 
 JULY = dt.date(2022, 7, 1)
@@ -230,3 +231,24 @@ def test_a_working_low_income_household_is_not_refused_the_one_off_living_subsid
     r = result(facts, "price_temporary_subsidy")
     assert r.status == "needs_confirmation"
     assert any("低保对象" in reason for reason in r.reasons)
+
+
+def test_a_condition_in_one_line_keeps_its_grouping() -> None:
+    raw = {
+        "all": [
+            {"fact": "is_college_graduate", "is": True, "label": "高校毕业生"},
+            {
+                "any": [
+                    {"fact": "graduation_year", "is": 2022, "label": "今年毕业"},
+                    {
+                        "all": [
+                            {"fact": "graduation_year", "is": 2023, "label": "明年毕业"},
+                            {"fact": "in_graduating_year", "is": True, "label": "毕业学年在校生"},
+                        ]
+                    },
+                ]
+            },
+        ]
+    }
+    cond = parse(raw, "test", set())
+    assert describe_inline(cond, {}) == "高校毕业生且（今年毕业或（明年毕业且毕业学年在校生））"
