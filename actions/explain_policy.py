@@ -78,6 +78,10 @@ def explain(policy: Policy, as_of: dt.date, audience: str = "person", facts: Map
     else:
         lines.append("适用条件：")
         lines.extend(conditions.describe(policy.eligible_when, lookup))
+    if policy.confirm_when is not None:
+        # 失业保险金: eligible is 正在领取; 失业、还没领 is what the office decides, said so the first line is no riddle
+        office = f"，由{policy.confirm_with}确认" if policy.confirm_with else ""
+        lines.append(f"需要到窗口确认的情况：{conditions.describe_inline(policy.confirm_when, lookup)}{office}。")
     if policy.effective_until is not None:
         until_quote = policy.shown_until_quote or policy.until_quote
         lines.append(f"有效期：至{chinese_date(policy.effective_until)}（原文：“{until_quote}”）。")

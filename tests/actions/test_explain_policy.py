@@ -84,6 +84,8 @@ async def test_the_steps_shown_are_those_of_where_the_person_stands(domain: dict
     assert measure.next_steps["needs_confirmation"][0].rstrip("。") in jobless_text
     assert measure.next_steps["eligible"][0].rstrip("。；") in receiving_text
     assert measure.next_steps["eligible"][0].rstrip("。；") not in jobless_text
+    # the condition 正在领取 alone would be a riddle to someone asking whether they can get it
+    assert "需要到窗口确认的情况：目前失业（尚未领取失业保险金），由失业保险经办机构" in jobless_text
 
 
 async def test_a_job_seeker_asking_about_an_employer_measure_gets_what_to_tell_the_employer(
