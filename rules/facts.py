@@ -58,6 +58,7 @@ class Fact:
     options: tuple[Choice, ...] = ()
     unit: str = ""
     read: ReadSpec = field(default_factory=lambda: ReadSpec("phrases"))
+    question_if: tuple[tuple[Mapping[str, Any], str], ...] = ()  # (raw condition, question); rules.questions parses
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -127,7 +128,16 @@ def _fact(name: str, raw: Mapping[str, Any]) -> Fact:
         options=options,
         unit=str(raw.get("unit", "")),
         read=_read_spec(name, raw.get("read")),
+        question_if=_question_if(name, raw.get("question_if")),
     )
+
+
+def _question_if(name: str, raw: Any) -> tuple[tuple[Mapping[str, Any], str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(a, Mapping) and {"when", "question"} <= set(a) for a in raw):
+        raise ValueError(f"fact {name}: question_if must be a list of {{when: condition, question: text}}")
+    return tuple((a["when"], str(a["question"])) for a in raw)
 
 
 def load_facts(path: Path = FACTS_FILE) -> dict[str, Fact]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from rules.conditions import leaves
+from rules.conditions import Condition, evaluate, leaves, parse
 from rules.engine import status_of
 from rules.facts import FACTS, validate_facts
 from rules.policy import Policy, PolicySet, default_policies
@@ -211,12 +211,27 @@ def measures_for(audience: str, focus: Collection[str] = (), policies: PolicySet
     return PolicySet(chosen, policies.version)
 
 
-def _fact_question(name: str) -> Question:
+@cache
+def _alternatives(name: str) -> tuple[tuple[Condition, str], ...]:
+    return tuple(
+        (parse(when, f"facts.yaml: {name}: question_if", set()), text) for when, text in FACTS[name].question_if
+    )
+
+
+def question_text(name: str, known: Mapping[str, Any]) -> str:
+    """The fact's question, or the first `question_if` alternative whose condition holds for what is known."""
+    for when, text in _alternatives(name):
+        if evaluate(when, known, {}).value is True:
+            return text
+    return FACTS[name].question
+
+
+def _fact_question(name: str, known: Mapping[str, Any]) -> Question:
     fact = FACTS[name]
     if fact.type == "list":
         options = tuple(Option(c.label, name, c.value) for c in fact.options)
         return Question(name, (name,), fact.question, multiple=True, options=options)
-    return Question(name, (name,), fact.question)
+    return Question(name, (name,), question_text(name, known))
 
 
 def _settled(measures: list[Policy], facts: Mapping[str, Any], as_of: dt.date) -> int:
@@ -277,7 +292,7 @@ def plan_questions(
             sum(status_of(p, {**known, name: v}, as_of)[0] != "needs_info" for v in values) / len(values)
             for p in measures
         )
-        q = _fact_question(name)
+        q = _fact_question(name, known)
         questions.append(Question(q.key, q.facts, q.text, q.multiple, q.options, score))
     order = {name: i for i, name in enumerate(FACTS)}
     questions.sort(key=lambda q: (-round(q.decides, 9), min(order[f] for f in q.facts)))

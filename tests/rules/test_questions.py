@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from rules import assess, next_questions, rank_questions
-from rules.facts import FACTS
+from rules.facts import FACTS, _fact
 from rules.policy import default_policies
-from rules.questions import _candidates
+from rules.questions import _candidates, plan_questions, question_text
 
 JULY = dt.date(2022, 7, 1)
 
@@ -64,3 +66,19 @@ def test_a_nonsense_fact_is_an_error_not_a_question() -> None:
 
     with pytest.raises(FactError):
         next_questions({"nonsense": 1}, JULY)
+
+
+def test_a_student_is_asked_what_they_study_not_whether_they_graduated() -> None:
+    student = {"employment_status": "student", "in_graduating_year": True}
+    asked = {q.key: q.text for q in plan_questions(student, dt.date(2022, 9, 1))}
+    assert asked["is_college_graduate"] == question_text("is_college_graduate", student)
+    assert asked["is_college_graduate"] != FACTS["is_college_graduate"].question
+    assert "毕业生吗" not in asked["is_college_graduate"]
+    jobless = {"employment_status": "unemployed"}
+    assert question_text("is_college_graduate", jobless) == FACTS["is_college_graduate"].question
+
+
+def test_a_malformed_alternative_question_is_refused() -> None:
+    with pytest.raises(ValueError, match="question_if"):
+        bad = {"type": "bool", "label": "x", "question": "x?", "read": {"kind": "phrases"}}
+        _fact("x", {**bad, "question_if": [{"question": "no when"}]})
