@@ -48,8 +48,8 @@ NEGATORS = (
 )
 # after a phrase: 失业登记还没做 / 失业金没领 / 低保没有
 _POST_NEGATION = re.compile(
-    r"^(?:我们家|我家|咱家|家里|我们)?[我也还都却]{0,2}"
-    r"(?:(?:还没有|还没|没有|没|未|不)(?:来得及|顾上|时间|空|去)?(?:[做办弄去领登记认定申请有过]|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
+    r"^(?:我们家|我家|咱家|家里|我们)?[我也还都却]{0,2}(?:一直|至今|始终|迟迟|暂时|目前|到现在)?"
+    r"(?:(?:还没有|还没|没有|没|未|不)(?:来得及|顾上|时间|空|去)?(?:[做办弄去领登记认定申请有过批]|通过|下来|评上|拿到|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
     r"|(?:不是|并不是)(?:的|啊|呀)?$)"
 )
 _CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|但(?![凡愿])|可是|不过|而且|并且|然后|所以|只是|另外")
@@ -58,13 +58,19 @@ _QUESTION_WORDS = re.compile(
     r"什么|多少|几个|能领|能申请|可以申请|能享受|可以享受|能拿|可以拿|该怎么|吗|\?|？"
 )
 _FIRST_PERSON = re.compile(r"我|本人|俺|咱|自己|来访者|这位|这个阿姨|这个大姐|这个大叔|该人|他|她")
-_FUTURE = re.compile(r"(?:快要|将要|就要|即将|马上|下个?月|下周|下礼拜|明年|月底)[^，。]{0,3}$|(?<![不只])要被?$")
+_FUTURE = re.compile(
+    r"(?:快要|将要|就要|即将|马上|下个?月|下周|下礼拜|明年|(?<![0-9一二三四五六七八九十上])月底)[^，。]{0,3}$|(?<![不只])要被?$"
+)
+# feared or pressed for, not (yet) so: 担心被辞退 / 怕被裁 / HR在逼我主动离职 (逼我离职了 is so)
+_FEARED = re.compile(r"(?:担心|害怕|怕|生怕|担忧|恐怕|可能会|可能要|会不会)[^，。]{0,3}$")
+_PRESSED = re.compile(r"(?:逼|劝|催|让|叫|要求|暗示)着?我[^，。]{0,3}$")
 _SUPPOSE = re.compile(r"如果|假如|假设|万一|倘若|若是|(?<![主只就还])要是(?!的)|一旦|打个比方")
 _SELF_STATE = re.compile(r"[了过着]|[0-9一二三四五六七八九十两半]")
 # a clause whose subject is someone else: 我老公失业了, 老公是农民工, 我妈让我来问问
 _OTHER_PERSON = re.compile(
     r"^(?:是|就是|而是|只是)?(?:我的?|俺的?|我们家|我家)?(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
-    r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆|老板|领导|上司|老乡|房东)"
+    r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆|老板|领导|上司|老乡|房东|"
+    r"表哥|表姐|表弟|表妹|堂哥|堂姐|舅舅|叔叔|姑姑|嫂子|爷爷|奶奶|外公|外婆|姐|哥|弟|妹)"
 )
 # 老婆和我都下岗了 / 我老公跟我都没工作: the writer is one of those the clause speaks of
 _WITH_ME = re.compile(r"(?:和|跟|与|同|还有)我(?:都|也|俩|两个|一起)|我们?(?:俩|两个)(?:都|也)")
@@ -90,7 +96,7 @@ _PAST = re.compile(r"以前|之前|原来|曾经|过去|早年|之前在")
 
 _UNEMPLOYMENT_WORDS = re.compile(
     r"失业|没工作|没有工作|没上班|没有上班|没在上班|待业|下岗|被辞|辞退|被裁|裁员|裁了|辞了|离职|辞职|倒闭|解除|没续|不续|到期|没活|"
-    r"歇着|待着|呆着|闲着|没找到|尚未就业|未就业|没就业|无业|丢了工作|被开|开除|炒了|蹲|不干了|停工|歇业|赋闲|在家"
+    r"歇着|待着|呆着|闲着|没找到|尚未就业|未就业|没就业|无业|丢了工作|被开|开除|炒了|蹲|不干了|停工|歇业|赋闲|在家|关门|关的门"
 )
 # a duration that is how long someone did something else: 干了二十年, 怀孕五个月, 住了八年, 戒了两年
 _OTHER_DURATION = re.compile(
@@ -104,11 +110,11 @@ _DURATION = re.compile(
 )
 _NEUTRAL_WORDS = re.compile(r"失业登记|登记失业|失业保险金|失业保险|失业金|失业证")
 _JUST_LOST = re.compile(
-    r"(?:刚|才|刚刚)[^，。]{0,5}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期|炒|辞|裁)"
+    r"(?:刚|才|刚刚)[^，。不没要想找]{0,10}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期|炒|辞|裁)"
 )
 _SINCE_POINT = re.compile(
     r"劝退|解约|资遣|让我走|被辞|辞退|被裁|裁员|裁了|辞了|炒|离职|辞职|裸辞|优化|撤|关了|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
-    r"到现在|至今|以来|开始|就"
+    r"关门|关的门|才走|刚走|走的|走了|离开|到现在|至今|以来|开始|就"
 )
 _AGE = (
     re.compile(rf"(?P<n>{NUMBER})(?:多|来)?(?:岁|周岁)"),
@@ -236,7 +242,7 @@ def _statement_part(clause: Clause) -> str:
 
 def _negated_before(text: str, start: int) -> bool:
     window = text[max(0, start - 8) : start]
-    if re.search(r"(?:不是|并非)(?:不|没有?)$", window):
+    if re.search(r"(?:不是|并非)(?:我|说)?(?:不|没有?)$", window):
         return False  # 不是不想干活: two negations are a yes
     for neg in NEGATORS:
         pos = window.rfind(neg)
@@ -337,7 +343,9 @@ _CURRENT_ONLY = frozenset({"employment_status", "platform_worker", "hired_as_tea
 _NOW_ONLY = frozenset({"minimum_living_allowance", "receiving_unemployment_insurance", "pregnant_or_nursing"})
 
 
-_DOUBLE_NEGATION = re.compile(r"(?:不是|并不是|也不是|倒不是|并非)$")
+_DOUBLE_NEGATION = re.compile(r"(?:不是|并不是|也不是|倒不是|并非)(?:我|说|因为我?)?$")  # 不是我不想工作: wants to
+_TRAINEE = re.compile(r"实习|见习")
+_NOT_A_JOB = re.compile(r"[^，。]{0,5}(?:实习|房子|房|对象|学校|培训|补习|中介|律师|人问|人咨询)")
 
 
 def _negation(text: str, m: _Match) -> bool:
@@ -389,6 +397,26 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 continue
             if a.fact == "employment_status" and _FUTURE.search(clause_text[: m.start]):
                 continue  # 下个月要被裁了: not yet
+            if a.value == "unemployed" and (
+                _FEARED.search(clause_text[: m.start])
+                or (_PRESSED.search(clause_text[: m.start]) and not clause_text[m.start : m.end + 1].endswith("了"))
+            ):
+                continue  # 担心被辞退 / 公司逼我辞职: not (yet) out of work
+            if (
+                a.value == "unemployed"
+                and _CLOSING.search(clause_text[m.start : m.end])
+                and re.search(_SHOPS, clause_text[: m.start])
+                and not _WORKED_THERE.search(out.message)
+            ):
+                continue  # 小区门口的超市倒闭了: a shop the writer did not say they worked in
+            if a.value == "employed" and _TRAINEE.search(clause_text):
+                continue  # 在一家公司做实习: an intern or trainee is not employed (a student, mostly)
+            if (
+                a.fact == "wants_job"
+                and clause_text[m.start : m.end].endswith("找")
+                and _NOT_A_JOB.match(clause_text[m.end :])
+            ):
+                continue  # 想找个暑期实习 / 想找房子: looking for something other than a job
             if _is_student_fact(a) and _DROPPED_OUT.search(clause_text):
                 continue  # 职校读了一年就退学了: no longer a student
             if a.fact == "registered_unemployed" and not out.about_joblessness:
@@ -441,7 +469,11 @@ def _place_patterns() -> dict[str, re.Pattern[str]]:
         "other_college": re.compile("|".join(re.escape(n) for n in lists["other_colleges"] if len(n) > 2)),
         "other_college_short": re.compile("|".join(re.escape(n) for n in lists["other_colleges"] if len(n) == 2)),
         # 本科在UK读的, 在国外读的大学
-        "abroad": re.compile(rf"(?:在)?(?:{'|'.join(map(re.escape, lists['abroad']))})(?:读|上|念)"),
+        # 本科在UK读的, 在国外读的大学, 英国硕士毕业, 澳洲留学回来
+        "abroad": re.compile(
+            rf"(?:在)?(?:{'|'.join(map(re.escape, lists['abroad']))})"
+            r"(?:读|上|念|留学|的?(?:大学|硕士|本科|博士|研究生)[^，。]{0,2}毕业)"
+        ),
         # 武汉读的 (in a message about college)
         "read_in": re.compile(rf"(?:{provinces})(?:的[^，。的]{{1,8}})?(?:读|上|念)的"),
         # 南京大学, 武汉理工: a place and a kind of college
@@ -497,7 +529,7 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
             continue
         if (
             re.search(r"在$|去$|到$", before)
-            and not re.search(r"户口在$|老家在$|家在$", before)
+            and not re.search(r"(?:户口|户籍)[^，。]{0,4}在$|老家在$|家在$", text[max(0, m.start() - 8) : m.start()])
             and not after.startswith("老家")
         ):
             continue
@@ -576,9 +608,12 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
             continue
         if AGO.match(text[m.start() :]):
             break  # 半年前被辞: a point in time, read below
+        jobless_before = re.search(rf"(?:{_UNEMPLOYMENT_WORDS.pattern})[^，。]{{0,3}}$", before)
+        if _PAST.search(before) and not _UNEMPLOYMENT_WORDS.search(before):
+            continue  # 以前在江上打了二十多年鱼: how long the earlier work lasted
         if (
             _OTHER_DURATION.search(before)
-            and not re.search(rf"(?:{_UNEMPLOYMENT_WORDS.pattern})[^，。]{{0,3}}$", before)
+            and not jobless_before
             and not (told_unemployed and re.search(r"(?:到现在|至今|到今天|一直)[^，。]{0,3}$", before))
         ):
             continue
@@ -613,6 +648,39 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
             months = months_since(point_text, as_of)
             if months is not None:
                 out.set("unemployed_months", months)
+
+
+_EMPLOYERS = r"厂子|工厂|厂|公司|单位"
+_SHOPS = r"超市|饭店|餐厅|饭馆|餐馆|酒店|宾馆|门店|商场|店"
+_CLOSED = re.compile(
+    rf"(?P<place>{_EMPLOYERS}|{_SHOPS})(?P<gap>[^。；;！!？?]{{0,20}}?)"
+    r"(?P<verb>关门|关的门|关了门|倒闭|倒了|黄了|关了|停业|歇业|不开了|解散)"
+)
+_CLOSING = re.compile(r"倒闭|关门|关了|歇业|黄了|停业")
+_NOT_CLOSED_YET = re.compile(r"[不没未]|要|会|快|将|准备|打算|可能|担心|怕|下个?月|明年|以后|之后")
+_WORKED_THERE = re.compile(
+    rf"(?:在|给)[^，。]{{0,8}}(?:{_SHOPS})[^，。]{{0,6}}(?:上班|工作|打工|干|做|当)|(?:上班|工作|打工|干活)的(?:{_SHOPS})"
+    rf"|我(?:们|的|那|这|们的)(?:家|个)?(?:{_SHOPS})"
+)
+
+
+def _read_workplace_closed(message: str, out: _Collector) -> None:
+    """公司倒闭了 / 之前在超市做收银，去年底超市关门了 / 公司经营不下去了，五月份关的门: the writer's workplace closed,
+    so the writer is out of work (not when it is about to close, someone else's, or supposed). A shop counts only
+    where the message says the writer worked there (我家楼下的超市关门了 says nothing about the writer)."""
+    if "employment_status" in out.facts:
+        return
+    for m in _CLOSED.finditer(message):
+        if _NOT_CLOSED_YET.search(m.group("gap").replace("不下去", "")):
+            continue
+        clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(message, 0, m.start())), default=0)
+        head = message[clause_start : m.start()]
+        if _OTHER_PERSON.match(message[clause_start:]) or _SUPPOSE.search(head + m.group("gap")):
+            continue
+        if re.fullmatch(_SHOPS, m.group("place")) and not _WORKED_THERE.search(message):
+            continue
+        out.set("employment_status", "unemployed", weak=True)
+        return
 
 
 _BUSINESS = re.compile(
@@ -783,6 +851,7 @@ def read(
         _read_age(part, out)
         _read_year(part, as_of, out)
         _read_bare_year(part, message, as_of, out)
+    _read_workplace_closed(message, out)
     parts = [_statement_part(c) if not c.other_person else "" for c in all_clauses]
     for part in parts:
         if part:
