@@ -225,8 +225,24 @@ _STATUS_BEFORE = re.compile(r"(?:我|已经|刚|才|刚刚|都|又|被|还没|�
 _STATUS_AFTER = re.compile(r"(?:了|过|中|快|差不多|[0-9一二三四五六七八九十两半几]+个?多?(?:月|年|星期|礼拜|周|天))")
 
 
-def _only_a_status_fits(text: str, i: int, n: int) -> bool:
-    return bool(_STATUS_BEFORE.search(text[max(0, i - 2) : i]) and _STATUS_AFTER.match(text, i + n))
+# likewise a business after 开/做/经营: 开名宿的 (名宿, a veteran, is a word) is 开民宿的
+_BUSINESS_BEFORE = re.compile(r"(?:开|开了|开个|开家|开的|做|经营)$")
+
+
+@cache
+def _business_terms() -> frozenset[str]:
+    from rules.facts import FACTS
+
+    return frozenset(w for c in FACTS["employer_industry"].options for w in c.says if len(w) >= MIN_TERM)
+
+
+def _only_the_term_fits(text: str, i: int, term: str | None) -> bool:
+    if term is None:
+        return False
+    before = text[max(0, i - 2) : i]
+    if term in STATUS_TERMS:
+        return bool(_STATUS_BEFORE.search(before) and _STATUS_AFTER.match(text, i + len(term)))
+    return term in _business_terms() and bool(_BUSINESS_BEFORE.search(before))
 
 
 @cache
@@ -249,8 +265,8 @@ def _kept_words() -> frozenset[str]:
 def _crosses_a_term(text: str, i: int, term: str, lengths: list[int]) -> bool:
     """A correct term or common word crosses an edge of the window over a character the correction would change:
     it begins inside and runs past it (老公失业: 公失 is not 公司, 失业 is meant), or began before and ends inside it
-    (已实现就业: 现就业 is not 想就业, 实现 is meant; 垃圾分类: 圾分 is not 积分). A word over unchanged characters
-    only does not stop it (任定为: 定为 is a word, but 任 → 认 is outside it)."""
+    (已实现就业: 现就业 is not 想就业, 实现 is meant; 垃圾分类: 圾分 is not 积分; 理货员: 货员 is not 货运). A word
+    that begins inside over unchanged characters only does not stop it (任定为: 定为 is a word, 任 → 认 outside it)."""
     terms = _kept_words()
     end = i + len(term)
     changed = [i + k for k, (a, b) in enumerate(zip(text[i:end], term, strict=True)) if a != b]
@@ -259,8 +275,8 @@ def _crosses_a_term(text: str, i: int, term: str, lengths: list[int]) -> bool:
         return any(j <= c < j + k for c in changed)
 
     for k in lengths:
-        if any(j + k <= len(text) and text[j : j + k] in terms and covers(j, k) for j in range(max(0, i - k + 1), i)):
-            return True
+        if any(j + k <= len(text) and text[j : j + k] in terms for j in range(max(0, i - k + 1), i)):
+            return True  # a word that began before the window always stops it (理货员 is not 理货运)
         if any(
             j + k > end and j + k <= len(text) and text[j : j + k] in terms and covers(j, k) for j in range(i + 1, end)
         ):
@@ -306,10 +322,8 @@ def fix_typos(text: str) -> str:
                 i += n
                 replaced = True
                 break
-            if window in common and not _only_a_status_fits(text, i, n):
-                continue
             term = _correction(window, candidates)
-            if window in common and term not in STATUS_TERMS:
+            if window in common and not _only_the_term_fits(text, i, term):
                 continue
             if term is not None and not _crosses_a_term(text, i, term, lengths):
                 out.append(term)

@@ -396,3 +396,64 @@ def test_negations_of_outcomes_and_of_places(text: str, expected: dict[str, Any]
 )
 def test_jobs_internships_and_earlier_work(text: str, expected: dict[str, Any]) -> None:
     assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the status said of now wins; time out of work only while out of work
+        (
+            "原来在商场卖衣服，商场去年关门了，我现在开网约车",
+            {"employment_status": "flexible", "platform_worker": True},
+        ),
+        ("前年底离职后自己开了家花店", {"employment_status": "self_employed", "starting_business": True}),
+        # a clause without a subject goes on about the person the last one spoke of, not past a child or 现在
+        ("我哥去年被裁了，一直没找到工作", {}),
+        ("宝宝八个月了，我现在没上班", {"employment_status": "unemployed"}),
+        (
+            "这位大姐家里是低保户，老公走得早，她一直没工作",
+            {"minimum_living_allowance": True, "employment_status": "unemployed"},
+        ),
+        # me too / me neither after someone else's fact
+        ("我爱人是上海户口，我也是", {"shanghai_hukou": True}),
+        ("我妈不是残疾人，我不是", {}),  # a group is a list, not a yes/no fact
+        ("孩子在读小学，我在超市当理货员", {"employment_status": "employed"}),  # a child's schooling
+        ("听说退役军人有补贴，我明年想去当兵", {"enlisting": True}),  # hearsay states nothing
+    ],
+)
+def test_now_speakers_and_me_too(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("十八岁就来上海打工了，现在四十二", {"age": 42}),  # an age then, and the age now
+        ("八十年代进的厂，后来厂子倒闭了", {"employment_status": "unemployed"}),  # a decade is no duration
+        ("上上个月被公司辞退", {"employment_status": "unemployed", "unemployed_months": 2}),
+        ("去年七月老板把我们整个车间都遣散了", {"employment_status": "unemployed", "unemployed_months": 14}),
+        ("领导上礼拜开除了我", {"employment_status": "unemployed", "unemployed_months": 0}),
+        ("失业保险金拿了几个月，已经领完了", {"receiving_unemployment_insurance": False}),  # 几个月 is no question
+        ("网约车我没开过", {"platform_worker": False}),
+        ("没办法只能出去找工作", {"wants_job": True}),
+        ("不打算马上就找工作", {"wants_job": False}),
+        ("每天都在网上投简历", {"wants_job": True}),
+        ("打算和朋友开个摄影工作室", {"starting_business": True}),  # 工作室 is no job wanted
+        ("读的技校，现在不读了", {"vocational_school_student": False}),
+        ("在上海念的本科", {"graduated_from_shanghai_college": True, "is_college_graduate": True}),
+        ("我在物业上夜班", {"employment_status": "employed"}),
+    ],
+)
+def test_times_ages_and_more_ways_of_saying(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        ("registered_unemployed", "没有，也不知道在哪里办", {"registered_unemployed": False}),
+        ("registered_unemployed", "不知道", {}),
+    ],
+)
+def test_an_answer_then_a_question(asked: str, text: str, expected: dict[str, Any]) -> None:
+    assert facts(text, asked=[asked]) == expected

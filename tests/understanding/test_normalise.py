@@ -134,6 +134,8 @@ def test_status_words_typed_as_other_words_are_fixed(typed: str, fixed: str) -> 
     assert fix_typos(typed) == fixed
 
 
-@pytest.mark.parametrize("text", ["我的事业很顺", "我事业有成", "搞实业的老板", "我在事业单位干了三年", "放羊了"])
+@pytest.mark.parametrize(
+    "text", ["我的事业很顺", "我事业有成", "搞实业的老板", "我在事业单位干了三年", "放羊了", "我在超市当理货员"]
+)
 def test_common_words_stay_where_they_fit(text: str) -> None:
     assert fix_typos(text) == text
