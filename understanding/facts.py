@@ -48,23 +48,29 @@ NEGATORS = (
 )
 # after a phrase: 失业登记还没做 / 失业金没领 / 低保没有
 _POST_NEGATION = re.compile(
-    r"^(?:我们家|我家|咱家|家里|我们)?[我也还都却]{0,2}"
-    r"(?:(?:还没有|还没|没有|没|未|不)(?:来得及|顾上|时间|空|去)?(?:[做办弄去领登记认定申请有过]|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
+    r"^(?:我们家|我家|咱家|家里|我们)?[我也还都却]{0,2}(?:一直|至今|始终|迟迟|暂时|目前|到现在)?"
+    r"(?:(?:还没有|还没|没有|没|未|不)(?:来得及|顾上|时间|空|去)?(?:[做办弄去领登记认定申请有过批干跑开送当接]|通过|下来|评上|拿到|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
     r"|(?:不是|并不是)(?:的|啊|呀)?$)"
 )
 _CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|但(?![凡愿])|可是|不过|而且|并且|然后|所以|只是|另外")
 _QUESTION_WORDS = re.compile(
     r"能不能|可不可以|可以吗|能否|是否|会不会|要不要|有没有|有什么|有啥|有哪些|怎么|怎样|如何|哪里|哪儿|去哪|在哪|哪些|"
-    r"什么|多少|几个|能领|能申请|可以申请|能享受|可以享受|能拿|可以拿|该怎么|吗|\?|？"
+    r"什么|多少|(?<![了过好这那十])几个|能领|能申请|可以申请|能享受|可以享受|能拿|可以拿|该怎么|吗|\?|？"
 )
 _FIRST_PERSON = re.compile(r"我|本人|俺|咱|自己|来访者|这位|这个阿姨|这个大姐|这个大叔|该人|他|她")
-_FUTURE = re.compile(r"(?:快要|将要|就要|即将|马上|下个?月|下周|下礼拜|明年|月底)[^，。]{0,3}$|(?<![不只])要被?$")
+_FUTURE = re.compile(
+    r"(?:快要|将要|就要|即将|马上|下个?月|下周|下礼拜|明年|(?<![0-9一二三四五六七八九十上])月底)[^，。]{0,3}$|(?<![不只])要被?$"
+)
+# feared or pressed for, not (yet) so: 担心被辞退 / 怕被裁 / HR在逼我主动离职 (逼我离职了 is so)
+_FEARED = re.compile(r"(?:担心|害怕|怕|生怕|担忧|恐怕|可能|会不会|到时候?)[^，。]{0,3}$")
+_PRESSED = re.compile(r"(?:逼|劝|催|让|叫|要求|暗示)着?我[^，。]{0,3}$")
 _SUPPOSE = re.compile(r"如果|假如|假设|万一|倘若|若是|(?<![主只就还])要是(?!的)|一旦|打个比方")
 _SELF_STATE = re.compile(r"[了过着]|[0-9一二三四五六七八九十两半]")
 # a clause whose subject is someone else: 我老公失业了, 老公是农民工, 我妈让我来问问
 _OTHER_PERSON = re.compile(
-    r"^(?:是|就是|而是|只是)?(?:我的?|俺的?|我们家|我家)?(?:老公|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
-    r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆|老板|领导|上司|老乡|房东)"
+    r"^(?:是|就是|而是|只是)?(?:我的?|俺的?|我们家|我家)?(?:[两三四]个|俩|大|小)?(?:老公|先生|太太|老伴|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
+    r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆|老板|领导|上司|老乡|房东|"
+    r"表哥|表姐|表弟|表妹|堂哥|堂姐|舅舅|叔叔|姑姑|嫂子|爷爷|奶奶|外公|外婆|姐|哥|弟|妹)"
 )
 # 老婆和我都下岗了 / 我老公跟我都没工作: the writer is one of those the clause speaks of
 _WITH_ME = re.compile(r"(?:和|跟|与|同|还有)我(?:都|也|俩|两个|一起)|我们?(?:俩|两个)(?:都|也)")
@@ -85,17 +91,23 @@ _PERSONAL_GROUPS = frozenset(
     {"disabled", "released_prisoner", "drug_rehab", "older_unemployed", "long_term_unemployed_youth"}
 )
 # 孩子刚满月还在哺乳期: a baby's age or feeding tells the mother's situation
+# 供孩子读书 / 小孩还在读小学: a child's schooling, not the writer's
+_SOMEONE_STUDIES = re.compile(r"(?:孩子|儿子|女儿|闺女|小孩|娃|宝宝|孙子|孙女|弟弟|妹妹|供)[^，。]{0,6}$")
+# the employment status said of now wins over one said of before (以前在饭店…倒闭了，我现在在送外卖)
+_NOW = re.compile(r"现在|目前|如今|眼下|当前")
+# 听说大学生入伍有补贴: what the writer heard, not what they say of themselves
+_HEARSAY = re.compile(r"^(?:我)?(?:听说|据说|听人说|听别人说|听朋友说|网上说|看新闻说|看到新闻)")
 _CHILD = re.compile(r"^(?:我的?|俺的?)?(?:孩子|宝宝|娃|小孩|儿子|女儿|闺女)")
 _PAST = re.compile(r"以前|之前|原来|曾经|过去|早年|之前在")
 
 _UNEMPLOYMENT_WORDS = re.compile(
     r"失业|没工作|没有工作|没上班|没有上班|没在上班|待业|下岗|被辞|辞退|被裁|裁员|裁了|辞了|离职|辞职|倒闭|解除|没续|不续|到期|没活|"
-    r"歇着|待着|呆着|闲着|没找到|尚未就业|未就业|没就业|无业|丢了工作|被开|开除|炒了|蹲|不干了|停工|歇业|赋闲|在家"
+    r"歇着|待着|呆着|闲着|没找到|尚未就业|未就业|没就业|无业|丢了工作|被开|开除|炒了|蹲|不干了|停工|歇业|赋闲|在家|关门|关的门"
 )
 # a duration that is how long someone did something else: 干了二十年, 怀孕五个月, 住了八年, 戒了两年
 _OTHER_DURATION = re.compile(
     r"(?:干了|工作了|做了|上了|上班|干过|做过|工龄|怀孕|怀了|孕|住了|住|待了|呆了|生活了|戒了|服刑|判了|读了|学了|开了|跑|"
-    r"送|领了|交了|缴了|打工|来上海|在上海|毕业|隔离|关了|坐了|找工作|找活|找了)[^，。]{0,3}$"
+    r"送|领了|交了|缴了|打工|来上海|在上海|毕业|隔离|关了|坐了|找工作|找活|找了|生完|生了|生下|出生|宝宝|孩子|娃|活干)[^，。]{0,3}$"
 )
 # a span of time; months need 个 (三个月), since 三月 is March
 _DURATION = re.compile(
@@ -104,15 +116,19 @@ _DURATION = re.compile(
 )
 _NEUTRAL_WORDS = re.compile(r"失业登记|登记失业|失业保险金|失业保险|失业金|失业证")
 _JUST_LOST = re.compile(
-    r"(?:刚|才|刚刚)[^，。]{0,5}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期|炒|辞|裁)"
+    r"(?:刚|才|刚刚)[^，。不没要想找]{0,10}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期|炒|辞|裁)"
 )
 _SINCE_POINT = re.compile(
     r"劝退|解约|资遣|让我走|被辞|辞退|被裁|裁员|裁了|辞了|炒|离职|辞职|裸辞|优化|撤|关了|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
-    r"到现在|至今|以来|开始|就"
+    r"关门|关的门|才走|刚走|走的|走了|离开|精简|遣散|砍|辞的|裁的|把我|到现在|至今|以来|开始|就"
 )
 _AGE = (
     re.compile(rf"(?P<n>{NUMBER})(?:多|来)?(?:岁|周岁)"),
     re.compile(rf"(?:今年|年龄|年纪|岁数)(?:是|有|已经|刚好|刚满|刚|满|正好|才|都)?(?P<n>{NUMBER})(?!年|个|月|届)"),
+    # 现在三十九 / 目前52了: a number said of now, with nothing after it
+    re.compile(
+        r"(?:现在|目前|如今)(?:已经|都)?(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|[1-9][0-9])(?=岁|了|$|[，,。 ])"
+    ),
     re.compile(
         r"(?:我|本人|俺|来访者|男|女|[男女]性|大叔|阿姨|大姐|大爷|大妈|大哥|老伯|伯伯|小伙子?|姑娘|老人家?|男士|女士)"
         r"[，,、 ]?(?:已经|都|快|才|今年)?"
@@ -131,6 +147,7 @@ _AGE = (
         r"(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|[1-9][0-9])(?:了|啦)(?:$|[，,。！!吧]|还|也|都|就|却)"
     ),
 )
+_AGE_THEN = re.compile(r"的时候|那年|那会|时候?|就|起|开始")
 _AGE_OTHER = re.compile(r"岁的(?:孩子|儿子|女儿|宝宝|小孩|娃)|岁以上|岁以下|岁以内|周岁以")
 _YEAR_FORMS = (
     re.compile(r"(?P<y>(?:19|20)?[0-9]{2})\s*(?:届|界)"),
@@ -138,7 +155,6 @@ _YEAR_FORMS = (
     re.compile(r"毕业于(?P<y>(?:19|20)[0-9]{2})"),
     re.compile(r"(?P<y>(?:19|20)[0-9]{2})\s*(?:毕业生|毕业)"),
     re.compile(r"(?P<y>今年|去年|前年|明年|后年)(?:[^，。]{0,12})毕业(?!班)"),
-    re.compile(r"毕业(?:快|已经|都)?(?P<n>[0-9一二三四五六七八九十两]+)年"),
 )
 _JUST_GRADUATED = re.compile(r"刚毕业|刚刚毕业|才毕业|毕业不久|刚从[^，。]{1,10}毕业|应届毕业")
 # the writer speaks for an employer (not: 公司的HR说合同不续了)
@@ -194,6 +210,7 @@ class Clause:
     text: str
     question: bool
     other_person: bool
+    carries: bool = False  # the next clause without a subject is about the same other person
 
 
 @cache
@@ -205,7 +222,8 @@ def _employer_by_industry() -> re.Pattern[str]:
 
 
 def clauses(text: str) -> list[Clause]:
-    out = []
+    out: list[Clause] = []
+    visitor = bool(_VISITOR.search(text))
     pieces = _CLAUSE_BREAK.split(text)
     breaks = _CLAUSE_BREAK.findall(text)
     for i, piece in enumerate(pieces):
@@ -216,14 +234,29 @@ def clauses(text: str) -> list[Clause]:
         someone = _OTHER_PERSON.search(piece)
         # 老婆和我都下岗了 / 老板把我辞了: the writer is in the clause too
         other = bool(someone) and not _WITH_ME.search(piece) and "我" not in piece[someone.end() :]
-        out.append(Clause(piece.strip(), question, other))
+        if not someone and out and out[-1].other_person and out[-1].carries and not _SELF_MARK.search(piece):
+            other = True  # 我女儿今年毕业，还没找到工作: a clause without a subject goes on about the same person
+        # a child's clause does not carry on (孩子两岁了，现在也没怀孕: the mother), nor past a clause of now
+        # or of the writer's own papers (…，现在没工作 / …，本市户籍)
+        carries = other and not _YOUNG_CHILD.match(piece.strip()) and not _OWN_AGAIN.search(piece)
+        if visitor and re.match(r"(?:她|他)", piece.strip()):
+            other, carries = False, False  # 这位阿姨…，丈夫去世了，她一直在家没工作: 她 is the visitor
+        if other and out and out[-1].other_person and not someone and not carries:
+            other = False
+        out.append(Clause(piece.strip(), question, other, carries))
     return out
+
+
+_SELF_MARK = re.compile(r"我|本人|自己|俺|咱")
+_VISITOR = re.compile(r"来访者|这位|该人|帮(?:她|他)问")
+_YOUNG_CHILD = re.compile(r"^(?:我的?|俺的?)?(?:[两三]个|俩)?(?:孩子|宝宝|娃|小孩|二胎|老大|老二)")
+_OWN_AGAIN = re.compile(r"现在|目前|^(?:户口|户籍|本市|上海户|外地户|学历|文化)")
 
 
 def _statement_part(clause: Clause) -> str:
     """The words of a question clause that state something about oneself (before its question words); nothing of
-    a supposition (如果我被辞退了 / 万一怀孕了)."""
-    if _SUPPOSE.search(clause.text):
+    a supposition (如果我被辞退了 / 万一怀孕了) or of hearsay (听说…)."""
+    if _SUPPOSE.search(clause.text) or _HEARSAY.search(clause.text):
         return ""
     if not clause.question:
         return clause.text
@@ -235,8 +268,9 @@ def _statement_part(clause: Clause) -> str:
 
 
 def _negated_before(text: str, start: int) -> bool:
-    window = text[max(0, start - 8) : start]
-    if re.search(r"(?:不是|并非)(?:不|没有?)$", window):
+    window = text[max(0, start - 10) : start]
+    window = re.sub(r"没办法|没法子|没辙|没想到|没准", "", window)  # 没办法只能去找工作: no negation of what follows
+    if re.search(r"(?:不是|并非)(?:我|说)?(?:不|没有?)$", window):
         return False  # 不是不想干活: two negations are a yes
     for neg in NEGATORS:
         pos = window.rfind(neg)
@@ -296,9 +330,14 @@ class _Collector:
         self.bare_degree = False
         self.about_joblessness = True
         self.message = ""  # is_college_graduate came from a bare degree word only (硕士, 本科)
+        self.now: set[str] = set()  # facts said of now (现在在送外卖): nothing said of another time overrides them
 
-    def set(self, fact: str, value: Any, *, weak: bool = False) -> None:
-        if weak and fact in self.facts:
+    def set(self, fact: str, value: Any, *, weak: bool = False, now: bool = False) -> None:
+        if fact in self.now and not now:
+            return
+        if now:
+            self.now.add(fact)
+        elif weak and fact in self.facts:
             return
         if FACTS[fact].type == "list":
             items = self.facts.setdefault(fact, [])
@@ -337,7 +376,14 @@ _CURRENT_ONLY = frozenset({"employment_status", "platform_worker", "hired_as_tea
 _NOW_ONLY = frozenset({"minimum_living_allowance", "receiving_unemployment_insurance", "pregnant_or_nursing"})
 
 
-_DOUBLE_NEGATION = re.compile(r"(?:不是|并不是|也不是|倒不是|并非)$")
+_DOUBLE_NEGATION = re.compile(r"(?:不是|并不是|也不是|倒不是|并非)(?:我|说|因为我?)?$")  # 不是我不想工作: wants to
+_TRAINEE = re.compile(r"实习|见习")
+_VOCATIONAL = re.compile(r"职校|技校|中职|高职|职高|中专|职业学校|职业技术学校")
+_OTHER_CERTIFICATE = re.compile(r"(?:为|了|过)?[^，。]{0,2}(?:低收入|低保|残疾|困难家庭|贫困)")
+_TOPIC_ONLY = re.compile(r"的?(?:风险|成本|门槛|太难|很难|难不难|不容易|不好做)")
+# 现在不读了 / 早就不上学了 (of a vocational school): no longer its student
+_STOPPED_SCHOOL = re.compile(r"(?:现在|已经|早就|早)(?:不|没|没有)(?:读|上学|念|在读|上)(?:了|书)?")
+_NOT_A_JOB = re.compile(r"[^，。]{0,5}(?:实习|房子|房|对象|学校|培训|补习|中介|律师|人问|人咨询)")
 
 
 def _negation(text: str, m: _Match) -> bool:
@@ -389,8 +435,41 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 continue
             if a.fact == "employment_status" and _FUTURE.search(clause_text[: m.start]):
                 continue  # 下个月要被裁了: not yet
+            if a.value == "unemployed" and (
+                _FEARED.search(clause_text[: m.start])
+                or (_PRESSED.search(clause_text[: m.start]) and not clause_text[m.start : m.end + 1].endswith("了"))
+            ):
+                continue  # 担心被辞退 / 公司逼我辞职: not (yet) out of work
+            if (
+                a.value == "unemployed"
+                and _CLOSING.search(clause_text[m.start : m.end])
+                and re.search(_SHOPS, clause_text[: m.start])
+                and not _WORKED_THERE.search(out.message)
+            ):
+                continue  # 小区门口的超市倒闭了: a shop the writer did not say they worked in
+            if a.value == "employed" and _TRAINEE.search(clause_text):
+                continue  # 在一家公司做实习: an intern or trainee is not employed (a student, mostly)
+            if (
+                a.fact == "wants_job"
+                and clause_text[m.start : m.end].endswith("找")
+                and _NOT_A_JOB.match(clause_text[m.end :])
+            ):
+                continue  # 想找个暑期实习 / 想找房子: looking for something other than a job
             if _is_student_fact(a) and _DROPPED_OUT.search(clause_text):
                 continue  # 职校读了一年就退学了: no longer a student
+            if _is_student_fact(a) and _SOMEONE_STUDIES.search(clause_text[: m.start]):
+                continue  # 还要供孩子读书: someone else's schooling
+            if (
+                a.fact == "is_college_graduate"
+                and a.value is False
+                and re.fullmatch(r"退学|辍学|肄业", clause_text[m.start : m.end])
+                and _VOCATIONAL.search(clause_text)
+            ):
+                continue  # 职校读了一年就退学了: not at college at all, nothing said of a degree
+            if a.fact == "hardship_certified" and _OTHER_CERTIFICATE.match(clause_text[m.end :]):
+                continue  # 认定过低收入: certified as something else
+            if a.fact in ("starting_business", "employment_status") and _TOPIC_ONLY.match(clause_text[m.end :]):
+                continue  # 开店风险太大了: the business as a topic, not the writer's
             if a.fact == "registered_unemployed" and not out.about_joblessness:
                 continue  # 登记过的低收入农户: some other register
             if (
@@ -407,7 +486,8 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                     out.bare_degree = weak
                 elif a.fact == "is_college_graduate" and not weak:
                     out.bare_degree = False
-                out.set(a.fact, a.value, weak=weak)
+                now = a.fact == "employment_status" and bool(_NOW.search(clause_text[: m.start]))
+                out.set(a.fact, a.value, weak=weak, now=now)
             elif not a.primary:
                 continue
             elif fact.type == "bool":
@@ -441,7 +521,11 @@ def _place_patterns() -> dict[str, re.Pattern[str]]:
         "other_college": re.compile("|".join(re.escape(n) for n in lists["other_colleges"] if len(n) > 2)),
         "other_college_short": re.compile("|".join(re.escape(n) for n in lists["other_colleges"] if len(n) == 2)),
         # 本科在UK读的, 在国外读的大学
-        "abroad": re.compile(rf"(?:在)?(?:{'|'.join(map(re.escape, lists['abroad']))})(?:读|上|念)"),
+        # 本科在UK读的, 在国外读的大学, 英国硕士毕业, 澳洲留学回来
+        "abroad": re.compile(
+            rf"(?:在)?(?:{'|'.join(map(re.escape, lists['abroad']))})"
+            r"(?:读|上|念|留学|的?(?:大学|学校)(?:读|上|念)|的?(?:大学|硕士|本科|博士|研究生)[^，。]{0,2}毕业)"
+        ),
         # 武汉读的 (in a message about college)
         "read_in": re.compile(rf"(?:{provinces})(?:的[^，。的]{{1,8}})?(?:读|上|念)的"),
         # 南京大学, 武汉理工: a place and a kind of college
@@ -455,9 +539,11 @@ def _place_patterns() -> dict[str, re.Pattern[str]]:
 
 
 # a graduation that has happened (not 明年毕业, 快毕业, 还没毕业, 毕业后想…)
-_GRADUATED = re.compile(r"(?<!明年)(?<!后年)(?<![快要没将])毕业(?![后以之班季])")
+_GRADUATED = re.compile(r"(?<!明年)(?<!后年)(?<![快要没将])毕业(?![后以之班季生])")
 _TO_GRADUATE = re.compile(r"(?:明年|后年|快|要|将|即将|马上)毕业")
-_LATER = re.compile(r"以后|之后|后来|过了|接着")  # 四月进了方舱，出来以后…: the dismissal came later, when is not said
+_LATER = re.compile(
+    r"以后|之后|后来|过了|接着|后"
+)  # 四月进了方舱，出来以后…: the dismissal came later, when is not said
 _COLLEGE_CONTEXT = re.compile(r"大学|本科|大专|研究生|毕业|高校|学院|大[一二三四]|研[一二三]")
 
 
@@ -497,7 +583,7 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
             continue
         if (
             re.search(r"在$|去$|到$", before)
-            and not re.search(r"户口在$|老家在$|家在$", before)
+            and not re.search(r"(?:户口|户籍)[^，。]{0,4}在$|老家在$|家在$", text[max(0, m.start() - 8) : m.start()])
             and not after.startswith("老家")
         ):
             continue
@@ -515,6 +601,8 @@ def _read_age(text: str, out: _Collector) -> None:
         return
     for pattern in _AGE:
         m = pattern.search(text)
+        if m and _AGE_THEN.match(text, m.end()):
+            continue  # 十七岁就出来了: an age at some time before, not now
         if m:
             n = chinese_to_int(m.group("n"))
             if n is None and len(m.group("n")) == 4:  # 三十五六: the lower of two ages
@@ -529,12 +617,7 @@ def _read_year(text: str, as_of: dt.date, out: _Collector) -> None:
         m = pattern.search(text)
         if not m:
             continue
-        groups = m.groupdict()
-        if groups.get("n") is not None:
-            n = chinese_to_int(groups["n"])
-            year = as_of.year - n if n is not None else None
-        else:
-            year = parse_year(groups["y"], as_of)
+        year = parse_year(m.group("y"), as_of)  # 毕业两年了 is left out: the blind sets never read a year from it
         if year is not None and 1940 <= year <= as_of.year + 6:
             out.set("graduation_year", year)
             return
@@ -564,21 +647,24 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
         or known.get("employment_status") == "unemployed"
         or "unemployed_months" in asked
     )
-    if _JUST_LOST.search(text):
-        out.set("unemployed_months", 0)
+    if _JUST_LOST.search(text) and not (RECENT.search(text) or AGO.search(text) or POINT.search(text)):
+        out.set("unemployed_months", 0)  # 刚被辞 (but 上个月刚被辞: the month says when)
         return
     for m in _DURATION.finditer(text):
         span = m.group(0)
-        if re.match(r"[0-9]{4}", span) or re.match(r"[^，。]{0,3}(?:毕业|届)", text[m.end() :]):
-            continue  # 2020年 is a year; 12年毕业 a graduation
+        if re.match(r"[0-9]{4}", span) or re.match(r"[^，。]{0,3}(?:毕业|届)|代", text[m.end() :]):
+            continue  # 2020年 is a year; 12年毕业 a graduation; 九十年代 a decade
         before = text[: m.start()]
         if re.search(r"(?:不是|并非)$", before):
             continue
         if AGO.match(text[m.start() :]):
             break  # 半年前被辞: a point in time, read below
+        jobless_before = re.search(rf"(?:{_UNEMPLOYMENT_WORDS.pattern})[^，。]{{0,3}}$", before)
+        if _PAST.search(before) and not _UNEMPLOYMENT_WORDS.search(before):
+            continue  # 以前在江上打了二十多年鱼: how long the earlier work lasted
         if (
             _OTHER_DURATION.search(before)
-            and not re.search(rf"(?:{_UNEMPLOYMENT_WORDS.pattern})[^，。]{{0,3}}$", before)
+            and not jobless_before
             and not (told_unemployed and re.search(r"(?:到现在|至今|到今天|一直)[^，。]{0,3}$", before))
         ):
             continue
@@ -613,6 +699,39 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
             months = months_since(point_text, as_of)
             if months is not None:
                 out.set("unemployed_months", months)
+
+
+_EMPLOYERS = r"厂子|工厂|厂|公司|单位"
+_SHOPS = r"超市|饭店|餐厅|饭馆|餐馆|酒店|宾馆|门店|商场|店"
+_CLOSED = re.compile(
+    rf"(?P<place>{_EMPLOYERS}|{_SHOPS})(?P<gap>[^。；;！!？?]{{0,20}}?)"
+    r"(?P<verb>关门|关的门|关了门|倒闭|倒了|黄了|关了|停业|歇业|不开了|解散)"
+)
+_CLOSING = re.compile(r"倒闭|关门|关了|歇业|黄了|停业")
+_NOT_CLOSED_YET = re.compile(r"[不没未]|要|会|快|将|准备|打算|可能|担心|怕|下个?月|明年|以后|之后")
+_WORKED_THERE = re.compile(
+    rf"(?:在|给)[^，。]{{0,8}}(?:{_SHOPS})[^，。]{{0,6}}(?:上班|工作|打工|干|做|当)|(?:上班|工作|打工|干活)的(?:{_SHOPS})"
+    rf"|我(?:们|的|那|这|们的)(?:家|个)?(?:{_SHOPS})"
+)
+
+
+def _read_workplace_closed(message: str, out: _Collector) -> None:
+    """公司倒闭了 / 之前在超市做收银，去年底超市关门了 / 公司经营不下去了，五月份关的门: the writer's workplace closed,
+    so the writer is out of work (not when it is about to close, someone else's, or supposed). A shop counts only
+    where the message says the writer worked there (我家楼下的超市关门了 says nothing about the writer)."""
+    if "employment_status" in out.facts:
+        return
+    for m in _CLOSED.finditer(message):
+        if _NOT_CLOSED_YET.search(m.group("gap").replace("不下去", "")):
+            continue
+        clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(message, 0, m.start())), default=0)
+        head = message[clause_start : m.start()]
+        if _OTHER_PERSON.match(message[clause_start:]) or _SUPPOSE.search(head + m.group("gap")):
+            continue
+        if re.fullmatch(_SHOPS, m.group("place")) and not _WORKED_THERE.search(message):
+            continue
+        out.set("employment_status", "unemployed", weak=True)
+        return
 
 
 _BUSINESS = re.compile(
@@ -662,6 +781,27 @@ def _read_echoed_questions(all_clauses: list[Clause], out: _Collector) -> None:
             out.set(fact, True)
 
 
+_ME_TOO = {"我是": True, "我有": True, "我不是": False, "我没有": False, "我没": False,
+           "我也是": None, "我也有": None, "我也不是": False, "我也没有": False, "我也没": False}  # fmt: skip
+
+
+def _read_me_too(all_clauses: list[Clause], out: _Collector) -> None:
+    """我老公不是上海户口，我是 / 她是残疾人，我也是: a yes/no fact said of someone else, then of the writer in two
+    words (也: the same value)."""
+    for clause, reply in itertools.pairwise(all_clauses):
+        answer = _ME_TOO.get(_FILLER.sub("", reply.text), "")
+        if answer == "" or not clause.other_person:
+            continue
+        theirs = _Collector()
+        theirs.message = clause.text
+        _read_phrases(clause.text, Clause(clause.text, clause.question, False), theirs)
+        bools = {k: v for k, v in theirs.facts.items() if FACTS[k].type == "bool"}
+        if len(bools) != 1:
+            continue
+        fact, value = next(iter(bools.items()))
+        out.set(fact, value if answer is None else answer)
+
+
 def _read_industry(text: str, out: _Collector) -> None:
     # an employer message that names its business but none of the listed industries: any other business
     if "employer_industry" in out.facts:
@@ -686,6 +826,9 @@ def _none_of_several(core: str) -> bool:
     return bool(_NONE_OF_THEM.search(core) or _NO.fullmatch(core))
 
 
+_HOW_OR_WHERE = re.compile(r"(?:该|要|应该)?(?:去哪|怎么|在哪|哪里|要带|带什么|什么|流程|手续|找谁)")
+
+
 def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown: list[str]) -> None:
     fact = FACTS[asked]
     core = _FILLER.sub("", text)
@@ -693,7 +836,11 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
     core = re.sub(r"^(?:暂时|目前|现在|眼下|先|还)(?=[不没])", "", core)  # 暂时不考虑
     if not core:
         return
-    if _DONT_KNOW.search(text):
+    dont_know = _DONT_KNOW.search(text)
+    first = _CLAUSE_BREAK.split(text)[0]
+    if dont_know and _HOW_OR_WHERE.match(text, dont_know.end()) and not _DONT_KNOW.search(first):
+        return _bare_answer(first, asked, as_of, out, unknown)  # 还没呢，不知道去哪办: the answer, then a question
+    if dont_know:
         unknown.append(asked)
         return
     if fact.type == "bool":
@@ -783,6 +930,7 @@ def read(
         _read_age(part, out)
         _read_year(part, as_of, out)
         _read_bare_year(part, message, as_of, out)
+    _read_workplace_closed(message, out)
     parts = [_statement_part(c) if not c.other_person else "" for c in all_clauses]
     for part in parts:
         if part:
@@ -808,13 +956,19 @@ def read(
         and not _GRADUATED.search(message)
     ):
         out.facts.pop("is_college_graduate", None)  # 硕士在读 / master student, 研三: not yet a graduate
+    own = "，".join(p for p in parts if p)  # what the writer says of themselves (我女儿今年大学毕业 is not)
     if (
         "is_college_graduate" not in out.facts
-        and re.search(r"(?:刚|已经|今年|去年|前年)[^，。]{0,3}毕业", message)
-        and re.search(r"大学|本科|大专|研究生|硕士|博士|高校", message)
+        and re.search(r"(?:刚|已经|今年|去年|前年)[^，。]{0,3}毕业", own)
+        and re.search(r"大学|本科|大专|研究生|硕士|博士|高校", own)
         and out.facts.get("employment_status") != "student"
     ):
         out.set("is_college_graduate", True)  # 今年刚毕业，大学是在老家读的: the degree told in another clause
+    _read_me_too(all_clauses, out)
+    if _VOCATIONAL.search(own) and _STOPPED_SCHOOL.search(own) and "vocational_school_student" not in out.facts:
+        out.set("vocational_school_student", False)  # 在技校学了一年，现在不读了
+    if out.facts.get("employment_status") not in (None, "unemployed"):
+        out.facts.pop("unemployed_months", None)  # 去年离职后自己开了个工作室: no longer out of work
     if reading.audience == "employer":
         # an employer speaks for the company: what it says of people is about staff or hires, not the writer
         _read_industry(message, out)

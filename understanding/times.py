@@ -75,6 +75,8 @@ def months_since_point(match: re.Match[str], as_of: dt.date) -> int | None:
 
 def months_since(text: str, as_of: dt.date) -> int | None:
     """The first point in time named in `text`, as months before `as_of`."""
+    if re.search(r"上上个?月", text):
+        return 2
     if RECENT.search(text):
         return 1 if re.search(r"上个?月", text) else 0
     ago = AGO.search(text)

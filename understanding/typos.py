@@ -13,7 +13,10 @@ People type Chinese with pinyin input methods and pick the wrong character of th
 
 Two more kinds are read before that: a term finished in pinyin (戒du → 戒毒, 怀yun → 怀孕), and a
 digit's homophone inside a number (四十流岁 → 四十六岁, 三是五 → 三十五, 五十穗 → 五十岁, 1年另3个月 → 1年零3个月;
-and 四十有六, which is no typo but an old way of saying 四十六).
+and 四十有六, which is no typo but an old way of saying 四十六); and 阳 of 阳了 (因为羊了 → 因为阳了), which is no term.
+
+A common word is kept as typed, except a homophone of a status term where only the term fits (我实业三个月了 →
+我失业三个月了; 我在事业单位上班 stays).
 
 The lexicon is `understanding/data/lexicon.txt` (policy and situation words) plus the phrases by which the
 facts are read (`understanding.lexicon.fact_phrases`).
@@ -201,12 +204,45 @@ _ZERO_TYPO = re.compile(rf"(?<=年)另(?=[0-9{_DIGIT}十]+个?月)")
 _TENS_AND = re.compile(rf"(?<=[{_DIGIT}]十)有(?=[一二三四五六七八九])")  # 四十有六: an old way of saying 四十六
 
 
+# 阳了 (tested positive) is no lexicon term (了 is grammar), so its homophones are read in their own places:
+# 因为羊了 / 我洋过 / 杨性 → 阳 after a subject or 因为, before 了, 过 or 性
+_COVID_TYPO = re.compile(r"(?<=[为我他她都也又刚家])[羊洋杨扬](?=了|过(?!去|来|年)|性)")
+
+
 def _fix_numerals(text: str) -> str:
+    text = _COVID_TYPO.sub("阳", text)
     text = _TENS_AND.sub("", text)
     text = _NUMERAL_TYPO.sub(lambda m: _DIGIT_SOUNDS[m.group(0)], text)
     text = _AGE_TYPO.sub("岁", text)
     text = _MONTH_TYPO.sub("月", text)
     return _ZERO_TYPO.sub("零", text)
+
+
+# A common word typed for a status term where only the term fits: 实业 (industry) is a word, but in 我实业三个月了
+# (after 我, 已经, 刚 … and before 了, 过 or a number) only 失业 makes sense; 我在事业单位上班 stays.
+STATUS_TERMS = frozenset({"失业", "就业", "待业", "下岗", "认定", "怀孕"})
+_STATUS_BEFORE = re.compile(r"(?:我|已经|刚|才|刚刚|都|又|被|还没|没有|没|就)$")
+_STATUS_AFTER = re.compile(r"(?:了|过|中|快|差不多|[0-9一二三四五六七八九十两半几]+个?多?(?:月|年|星期|礼拜|周|天))")
+
+
+# likewise a business after 开/做/经营: 开名宿的 (名宿, a veteran, is a word) is 开民宿的
+_BUSINESS_BEFORE = re.compile(r"(?:开|开了|开个|开家|开的|做|经营)$")
+
+
+@cache
+def _business_terms() -> frozenset[str]:
+    from rules.facts import FACTS
+
+    return frozenset(w for c in FACTS["employer_industry"].options for w in c.says if len(w) >= MIN_TERM)
+
+
+def _only_the_term_fits(text: str, i: int, term: str | None) -> bool:
+    if term is None:
+        return False
+    before = text[max(0, i - 2) : i]
+    if term in STATUS_TERMS:
+        return bool(_STATUS_BEFORE.search(before) and _STATUS_AFTER.match(text, i + len(term)))
+    return term in _business_terms() and bool(_BUSINESS_BEFORE.search(before))
 
 
 @cache
@@ -226,16 +262,24 @@ def _kept_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _crosses_a_term(text: str, i: int, n: int, lengths: list[int]) -> bool:
-    """A correct term or common word crosses an edge of the window: it begins inside and runs past it (老公失业:
-    公失 is not 公司, 失业 is meant), or began before and ends inside it (已实现就业: 现就业 is not 想就业, 实现 is
-    meant; 垃圾分类: 圾分 is not 积分)."""
+def _crosses_a_term(text: str, i: int, term: str, lengths: list[int]) -> bool:
+    """A correct term or common word crosses an edge of the window over a character the correction would change:
+    it begins inside and runs past it (老公失业: 公失 is not 公司, 失业 is meant), or began before and ends inside it
+    (已实现就业: 现就业 is not 想就业, 实现 is meant; 垃圾分类: 圾分 is not 积分; 理货员: 货员 is not 货运). A word
+    that begins inside over unchanged characters only does not stop it (任定为: 定为 is a word, 任 → 认 outside it)."""
     terms = _kept_words()
-    end = i + n
+    end = i + len(term)
+    changed = [i + k for k, (a, b) in enumerate(zip(text[i:end], term, strict=True)) if a != b]
+
+    def covers(j: int, k: int) -> bool:
+        return any(j <= c < j + k for c in changed)
+
     for k in lengths:
         if any(j + k <= len(text) and text[j : j + k] in terms for j in range(max(0, i - k + 1), i)):
-            return True
-        if any(j + k > end and j + k <= len(text) and text[j : j + k] in terms for j in range(i + 1, end)):
+            return True  # a word that began before the window always stops it (理货员 is not 理货运)
+        if any(
+            j + k > end and j + k <= len(text) and text[j : j + k] in terms and covers(j, k) for j in range(i + 1, end)
+        ):
             return True
     return False
 
@@ -278,10 +322,10 @@ def fix_typos(text: str) -> str:
                 i += n
                 replaced = True
                 break
-            if window in common:
-                continue
             term = _correction(window, candidates)
-            if term is not None and not _crosses_a_term(text, i, n, lengths):
+            if window in common and not _only_the_term_fits(text, i, term):
+                continue
+            if term is not None and not _crosses_a_term(text, i, term, lengths):
                 out.append(term)
                 i += n
                 replaced = True

@@ -24,6 +24,11 @@ def reader(text: str, asked: list[str], as_of: dt.date) -> dict:
 THRESHOLDS = [
     # the thresholds, on the set the reader was tuned on after its first run (86.2% then)
     ("facts_test.yml", 0.90, 0.97, 0.005),
+    # development sets from the start, held a little below what they reached (2026-12: facts_dev3 first ran at 89.1%
+    # fully right, recall 94.5%, wrong 1.33%, then 100%; facts_dev4 first ran at 79.7%, 93.5%, 5.49%, then 98.8%,
+    # 100%, 0.58%, i.e. 81.9% before its misses were read)
+    ("facts_dev3.yml", 0.97, 0.985, 0.005),
+    ("facts_dev4.yml", 0.96, 0.985, 0.01),
     # never read for development: it measures strangers and does not meet the thresholds (86.6% fully
     # right, recall 93.8%, wrong values 2.80% on 2026-12-02); held at what it reached, so it can only go up
     ("facts_final.yml", 0.86, 0.93, 0.03),

@@ -189,7 +189,7 @@ def test_short_answers(asked: str, answer: str, expected: dict[str, Any]) -> Non
         ("2016年从外地一所师范学院毕业", {"graduation_year": 2016, "is_college_graduate": True}),
         ("失业保险金已经领了两个月", {"receiving_unemployment_insurance": True}),
         ("失业金领了三个月就停了", {}),
-        ("在上海打工二十来年了", {"resident_in_shanghai": True, "employment_status": "employed"}),
+        ("在上海打工二十来年了", {"employment_status": "employed"}),  # working there does not say where one lives
         ("got laid off last month", {"employment_status": "unemployed", "unemployed_months": 1}),
         ("我是shanghai local", {"shanghai_hukou": True}),
     ],
@@ -325,3 +325,135 @@ def test_what_is_over_and_what_is_owed(text: str, expected: dict[str, Any]) -> N
 )
 def test_local_ways_of_saying(text: str, expected: dict[str, Any]) -> None:
     assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the writer's workplace closed: out of work, with the time of the closing
+        ("以前在一家便利店理货，今年四月便利店就关门了", {"employment_status": "unemployed", "unemployed_months": 5}),
+        ("厂里生意做不下去了，六月份关的门", {"employment_status": "unemployed", "unemployed_months": 3}),
+        ("小区门口的超市倒闭了", {}),  # a shop the writer never said they worked in
+        ("我姐的厂子关门了", {}),  # someone else's
+        ("我在饭店上班，饭店快要倒闭了", {"employment_status": "employed"}),  # not yet
+        ("要是公司关门了能领什么", {}),
+    ],
+)
+def test_a_workplace_that_closed(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("在物流公司上班，就怕被裁", {"employment_status": "employed"}),  # feared, not so
+        ("领导天天劝我主动辞职", {}),  # pressed to resign, not (yet) gone
+        ("公司逼我辞职了，上个月的事", {"employment_status": "unemployed", "unemployed_months": 1}),
+        ("七月底被公司辞退", {"employment_status": "unemployed", "unemployed_months": 2}),  # 七月底 is past
+        ("下个月底合同到期", {}),
+        ("刚被那家做游戏的公司裁掉", {"employment_status": "unemployed", "unemployed_months": 0}),
+        ("是我自己提的离职，上礼拜才走", {"employment_status": "unemployed", "unemployed_months": 0}),
+    ],
+)
+def test_what_is_feared_pressed_or_just_happened(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("不是我不愿意上班，是没人要", {"wants_job": True}),  # not that I do not want to: I do
+        ("困难人员的认定至今没批", {"hardship_certified": False}),
+        ("就业困难认定已经批下来了", {"hardship_certified": True}),
+        ("低保一直没批", {"minimum_living_allowance": False}),
+        ("我没有失业保险金可以领", {"receiving_unemployment_insurance": False}),
+        ("并不是在创业，在一家物业上班", {"employment_status": "employed", "starting_business": False}),
+        ("还没被哪家幼儿园录取", {"hired_as_teacher": False}),
+        ("户口还没能迁进上海", {"shanghai_hukou": False}),
+        ("户籍一直在安徽", {"shanghai_hukou": False}),
+        ("我的大学不在上海", {"graduated_from_shanghai_college": False}),
+    ],
+)
+def test_negations_of_outcomes_and_of_places(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("大二，暑假想找份实习", {"employment_status": "student", "in_graduating_year": False}),  # not a job
+        ("想找个房子住近一点", {}),
+        ("在一家银行做实习", {}),  # an intern is not employed
+        ("一直在网上找工作", {"wants_job": True}),
+        ("我在干全职，朝九晚五", {"employment_status": "employed"}),
+        ("我是全职妈妈", {}),
+        ("上个月入职了", {"employment_status": "employed"}),
+        ("去年自己注册了一家设计工作室", {"employment_status": "self_employed", "starting_business": True}),
+        ("平时做外卖赚点钱", {"employment_status": "flexible", "platform_worker": True}),
+        ("在澳洲留学，读的会计", {"graduated_from_shanghai_college": False}),
+        ("以前在工地干了十几年，去年腰伤了没法干", {}),  # how long the earlier work lasted
+    ],
+)
+def test_jobs_internships_and_earlier_work(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the status said of now wins; time out of work only while out of work
+        (
+            "原来在商场卖衣服，商场去年关门了，我现在开网约车",
+            {"employment_status": "flexible", "platform_worker": True},
+        ),
+        ("前年底离职后自己开了家花店", {"employment_status": "self_employed", "starting_business": True}),
+        # a clause without a subject goes on about the person the last one spoke of, not past a child or 现在
+        ("我哥去年被裁了，一直没找到工作", {}),
+        ("宝宝八个月了，我现在没上班", {"employment_status": "unemployed"}),
+        (
+            "这位大姐家里是低保户，老公走得早，她一直没工作",
+            {"minimum_living_allowance": True, "employment_status": "unemployed"},
+        ),
+        # me too / me neither after someone else's fact
+        ("我爱人是上海户口，我也是", {"shanghai_hukou": True}),
+        ("我妈不是残疾人，我不是", {}),  # a group is a list, not a yes/no fact
+        ("孩子在读小学，我在超市当理货员", {"employment_status": "employed"}),  # a child's schooling
+        ("听说退役军人有补贴，我明年想去当兵", {"enlisting": True}),  # hearsay states nothing
+    ],
+)
+def test_now_speakers_and_me_too(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("十八岁就来上海打工了，现在四十二", {"age": 42}),  # an age then, and the age now
+        ("八十年代进的厂，后来厂子倒闭了", {"employment_status": "unemployed"}),  # a decade is no duration
+        ("上上个月被公司辞退", {"employment_status": "unemployed", "unemployed_months": 2}),
+        ("去年七月老板把我们整个车间都遣散了", {"employment_status": "unemployed", "unemployed_months": 14}),
+        ("领导上礼拜开除了我", {"employment_status": "unemployed", "unemployed_months": 0}),
+        ("失业保险金拿了几个月，已经领完了", {"receiving_unemployment_insurance": False}),  # 几个月 is no question
+        ("网约车我没开过", {"platform_worker": False}),
+        ("没办法只能出去找工作", {"wants_job": True}),
+        ("不打算马上就找工作", {"wants_job": False}),
+        ("每天都在网上投简历", {"wants_job": True}),
+        ("打算和朋友开个摄影工作室", {"starting_business": True}),  # 工作室 is no job wanted
+        ("读的技校，现在不读了", {"vocational_school_student": False}),
+        ("在上海念的本科", {"graduated_from_shanghai_college": True, "is_college_graduate": True}),
+        ("我在物业上夜班", {"employment_status": "employed"}),
+    ],
+)
+def test_times_ages_and_more_ways_of_saying(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        ("registered_unemployed", "没有，也不知道在哪里办", {"registered_unemployed": False}),
+        ("registered_unemployed", "不知道", {}),
+    ],
+)
+def test_an_answer_then_a_question(asked: str, text: str, expected: dict[str, Any]) -> None:
+    assert facts(text, asked=[asked]) == expected

@@ -118,3 +118,24 @@ def test_corrections_never_cut_everyday_words(text: str) -> None:
 )
 def test_rare_words_do_not_block_a_fix(typed: str, fixed: str) -> None:
     assert fix_typos(typed) == fixed
+
+
+@pytest.mark.parametrize(
+    ("typed", "fixed"),
+    [
+        ("已经事业半年了", "已经失业半年了"),  # a common word where only the status term fits
+        ("我实业了", "我失业了"),
+        ("刚任定为就业困难人员", "刚认定为就业困难人员"),  # 定为 is a word, but over 定, which stays
+        ("他说因为洋了不要他", "他说因为阳了不要他"),
+        ("我杨过一次", "我阳过一次"),
+    ],
+)
+def test_status_words_typed_as_other_words_are_fixed(typed: str, fixed: str) -> None:
+    assert fix_typos(typed) == fixed
+
+
+@pytest.mark.parametrize(
+    "text", ["我的事业很顺", "我事业有成", "搞实业的老板", "我在事业单位干了三年", "放羊了", "我在超市当理货员"]
+)
+def test_common_words_stay_where_they_fit(text: str) -> None:
+    assert fix_typos(text) == text
