@@ -621,7 +621,8 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
                 continue
             members = [*members, *its_members]
             taken += spans
-    return family, _narrow(lex, hits.text, members, audience, family, [s.id for s in strong])
+    group = _group_family(lex, hits, family)
+    return family, _narrow(lex, hits.text, members, audience, family, [s.id for s in strong], group)
 
 
 def _trigger_spans(lex: Lexicon, text: str, family: Family) -> list[tuple[int, int]]:
@@ -663,7 +664,13 @@ def _group_family(lex: Lexicon, hits: _Hits, family: Family) -> bool:
 
 
 def _narrow(
-    lex: Lexicon, text: str, members: list[str], audience: str, family: Family, strong: Sequence[str]
+    lex: Lexicon,
+    text: str,
+    members: list[str],
+    audience: str,
+    family: Family,
+    strong: Sequence[str],
+    group: bool = True,
 ) -> list[str]:
     kinds = lex.kinds
     markers = lex.markers
@@ -692,7 +699,9 @@ def _narrow(
             narrowed = (
                 [m for m in narrowed if kinds[m] == "employer"] or [m for m in narrowed if m in strong] or narrowed
             )
-        else:
+        elif group or lex.concepts["self_words"].found_in(text) or lex.concepts["person_group"].found_in(text):
+            # someone asking for themselves, or about a group of people (毕业生有哪些政策, 在职职工想提升技能): not what
+            # an employer gets for them; a theme asked about with no one in it (职业技能培训方面有哪些补贴政策) is asked about as a whole
             narrowed = [m for m in narrowed if kinds[m] != "employer"] or narrowed
     return list(dict.fromkeys(narrowed))
 
