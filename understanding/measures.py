@@ -593,7 +593,7 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
         if not any(hits(t) for t in family.triggers):
             continue
         members = [m.id for m in family.members if m.holds(hits) and f"{NAME}{m.id}" not in hits.denied]
-        topics = {s.id for s in strong if _topical(lex, s, family)}
+        topics = {s.id for s in _distinct(strong) if _topical(lex, s, family)}
         # a topic of its own answers the question; several of the family's own topics are an enumeration, and the
         # whole asked for of a group (毕业生从找工作到创业) is the whole family
         if topics and len(topics & _all_members(family)) < 2 and not (whole and _group_family(lex, hits, family)):
@@ -623,6 +623,12 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
             taken += spans
     group = _group_family(lex, hits, family)
     return family, _narrow(lex, hits.text, members, audience, family, [s.id for s in strong], group)
+
+
+def _distinct(scored: list[_Scored]) -> list[_Scored]:
+    """The measures told by words of their own: one whose best cue is part of another's (大学生 + 创业 beside 大学生 +
+    回乡下 + 创业) is said by the same words, not a second topic."""
+    return [s for s in scored if not any(o is not s and s.cue.when_set < o.cue.when_set for o in scored)]
 
 
 def _trigger_spans(lex: Lexicon, text: str, family: Family) -> list[tuple[int, int]]:
@@ -655,7 +661,10 @@ def _asked_about(lex: Lexicon, text: str, ids: list[str]) -> bool:
     if start == 0:
         return True
     asked = text[start:]
-    return set(ids) <= {s.id for s in _score_measures(lex, _Hits(lex, asked), "person", set())}
+    found = {s.id for s in _score_measures(lex, _Hits(lex, asked), "person", set())}
+    if not found and not lex.concepts["person_group"].found_in(asked) and _COORDINATOR.search(text[:start]):
+        return True  # topics listed, then a clause asking of nothing itself (当兵、当老师，有哪些政策): those topics
+    return set(ids) <= found
 
 
 def _group_family(lex: Lexicon, hits: _Hits, family: Family) -> bool:
@@ -700,8 +709,8 @@ def _narrow(
                 [m for m in narrowed if kinds[m] == "employer"] or [m for m in narrowed if m in strong] or narrowed
             )
         elif group or lex.concepts["self_words"].found_in(text) or lex.concepts["person_group"].found_in(text):
-            # someone asking for themselves, or about a group of people (毕业生有哪些政策, 在职职工想提升技能): not what
-            # an employer gets for them; a theme asked about with no one in it (职业技能培训方面有哪些补贴政策) is asked about as a whole
+            # someone asking for themselves, or about a group of people (毕业生有哪些政策, 在职职工想提升技能): not
+            # what an employer gets for them; a theme with no one in it (职业技能培训有哪些补贴) is asked as a whole
             narrowed = [m for m in narrowed if kinds[m] != "employer"] or narrowed
     return list(dict.fromkeys(narrowed))
 
