@@ -791,6 +791,14 @@ def _coordinated(lex: Lexicon, text: str, audience: str) -> list[str]:
     return found
 
 
+def _as_one_of_them(lex: Lexicon, hits: _Hits, audience: str) -> list[str]:
+    """Someone of a group of 四(三) telling of themselves (我是视障的，想自己开个按摩店) is answered as one of the
+    group too: the subsidies for 就业困难人员 beside what they asked for."""
+    if audience != "person" or not hits("self_words") or not hits("hardship_self"):
+        return []
+    return ["hardship_subsidies"]
+
+
 def _clauses(text: str) -> int:
     return sum(1 for part in _CLAUSE_BREAK.split(text) if part)
 
@@ -856,13 +864,13 @@ def match_question(text: str) -> QuestionMatch:
         specific = [
             s.id for s in _select(scored) if s.score >= STATEMENT_MIN and (s.id in members or _topical(lex, s, fam))
         ]
-        return result("family", [*specific, *members], family=fam.name)
+        return result("family", [*specific, *members, *_as_one_of_them(lex, hits, audience)], family=fam.name)
     if selected:
         if asks:
             pointed = {s.id for s in scored if s.score >= STATEMENT_MIN}
             more = (i for i in _coordinated(lex, clean, audience) if i in pointed)
             selected = list(_ordered([*selected, *more]))[:MAX_MEASURES]
-        return result("measure", selected)
+        return result("measure", [*selected, *_as_one_of_them(lex, hits, audience)][: MAX_MEASURES + 1])
     if asks and (markers["policy_words"].found_in(clean) or scored):
         weak = [s.id for s in scored if s.score >= 3.0][:MAX_CANDIDATES]
         if len(weak) < 2:
