@@ -685,7 +685,8 @@ def _narrow(
     markers = lex.markers
     asked = _BESIDES.sub("", text)  # what is asked, without what the asker knows already (除了失业金)
     known = "".join(m.group() for m in _BESIDES.finditer(text))
-    broad = markers["broad_ask"].found_in(text)
+    # 除了失业金还能领哪些钱 asks for more money still: what it knows already does not make the question broad
+    broad = markers["broad_ask"].found_in(asked) or (bool(known) and not markers["money_ask"].found_in(asked))
     cash = audience == "person" and markers["cash_ask"].found_in(asked)
     wanted: set[str] | None = None
     if markers["money_ask"].found_in(text):
