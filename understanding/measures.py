@@ -593,7 +593,7 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
         if not any(hits(t) for t in family.triggers):
             continue
         members = [m.id for m in family.members if m.holds(hits) and f"{NAME}{m.id}" not in hits.denied]
-        topics = {s.id for s in strong if _topical(lex, s, family)}
+        topics = {s.id for s in _distinct(strong) if _topical(lex, s, family)}
         # a topic of its own answers the question; several of the family's own topics are an enumeration, and the
         # whole asked for of a group (毕业生从找工作到创业) is the whole family
         if topics and len(topics & _all_members(family)) < 2 and not (whole and _group_family(lex, hits, family)):
@@ -621,7 +621,14 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
                 continue
             members = [*members, *its_members]
             taken += spans
-    return family, _narrow(lex, hits.text, members, audience, family, [s.id for s in strong])
+    group = _group_family(lex, hits, family)
+    return family, _narrow(lex, hits.text, members, audience, family, [s.id for s in strong], group)
+
+
+def _distinct(scored: list[_Scored]) -> list[_Scored]:
+    """The measures told by words of their own: one whose best cue is part of another's (大学生 + 创业 beside 大学生 +
+    回乡下 + 创业) is said by the same words, not a second topic."""
+    return [s for s in scored if not any(o is not s and s.cue.when_set < o.cue.when_set for o in scored)]
 
 
 def _trigger_spans(lex: Lexicon, text: str, family: Family) -> list[tuple[int, int]]:
@@ -654,7 +661,10 @@ def _asked_about(lex: Lexicon, text: str, ids: list[str]) -> bool:
     if start == 0:
         return True
     asked = text[start:]
-    return set(ids) <= {s.id for s in _score_measures(lex, _Hits(lex, asked), "person", set())}
+    found = {s.id for s in _score_measures(lex, _Hits(lex, asked), "person", set())}
+    if not found and not lex.concepts["person_group"].found_in(asked) and _COORDINATOR.search(text[:start]):
+        return True  # topics listed, then a clause asking of nothing itself (当兵、当老师，有哪些政策): those topics
+    return set(ids) <= found
 
 
 def _group_family(lex: Lexicon, hits: _Hits, family: Family) -> bool:
@@ -663,13 +673,20 @@ def _group_family(lex: Lexicon, hits: _Hits, family: Family) -> bool:
 
 
 def _narrow(
-    lex: Lexicon, text: str, members: list[str], audience: str, family: Family, strong: Sequence[str]
+    lex: Lexicon,
+    text: str,
+    members: list[str],
+    audience: str,
+    family: Family,
+    strong: Sequence[str],
+    group: bool = True,
 ) -> list[str]:
     kinds = lex.kinds
     markers = lex.markers
     asked = _BESIDES.sub("", text)  # what is asked, without what the asker knows already (除了失业金)
     known = "".join(m.group() for m in _BESIDES.finditer(text))
-    broad = markers["broad_ask"].found_in(text)
+    # 除了失业金还能领哪些钱 asks for more money still: what it knows already does not make the question broad
+    broad = markers["broad_ask"].found_in(asked) or (bool(known) and not markers["money_ask"].found_in(asked))
     cash = audience == "person" and markers["cash_ask"].found_in(asked)
     wanted: set[str] | None = None
     if markers["money_ask"].found_in(text):
@@ -692,7 +709,9 @@ def _narrow(
             narrowed = (
                 [m for m in narrowed if kinds[m] == "employer"] or [m for m in narrowed if m in strong] or narrowed
             )
-        else:
+        elif group or lex.concepts["self_words"].found_in(text) or lex.concepts["person_group"].found_in(text):
+            # someone asking for themselves, or about a group of people (毕业生有哪些政策, 在职职工想提升技能): not
+            # what an employer gets for them; a theme with no one in it (职业技能培训有哪些补贴) is asked as a whole
             narrowed = [m for m in narrowed if kinds[m] != "employer"] or narrowed
     return list(dict.fromkeys(narrowed))
 
@@ -773,6 +792,14 @@ def _coordinated(lex: Lexicon, text: str, audience: str) -> list[str]:
     return found
 
 
+def _as_one_of_them(lex: Lexicon, hits: _Hits, audience: str) -> list[str]:
+    """Someone of a group of 四(三) telling of themselves (我是视障的，想自己开个按摩店) is answered as one of the
+    group too: the subsidies for 就业困难人员 beside what they asked for."""
+    if audience != "person" or not hits("self_words") or not hits("hardship_self"):
+        return []
+    return ["hardship_subsidies"]
+
+
 def _clauses(text: str) -> int:
     return sum(1 for part in _CLAUSE_BREAK.split(text) if part)
 
@@ -838,13 +865,13 @@ def match_question(text: str) -> QuestionMatch:
         specific = [
             s.id for s in _select(scored) if s.score >= STATEMENT_MIN and (s.id in members or _topical(lex, s, fam))
         ]
-        return result("family", [*specific, *members], family=fam.name)
+        return result("family", [*specific, *members, *_as_one_of_them(lex, hits, audience)], family=fam.name)
     if selected:
         if asks:
             pointed = {s.id for s in scored if s.score >= STATEMENT_MIN}
             more = (i for i in _coordinated(lex, clean, audience) if i in pointed)
             selected = list(_ordered([*selected, *more]))[:MAX_MEASURES]
-        return result("measure", selected)
+        return result("measure", [*selected, *_as_one_of_them(lex, hits, audience)][: MAX_MEASURES + 1])
     if asks and (markers["policy_words"].found_in(clean) or scored):
         weak = [s.id for s in scored if s.score >= 3.0][:MAX_CANDIDATES]
         if len(weak) < 2:
