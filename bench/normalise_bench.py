@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/normalise_bench.py [--repeat 5]
 
-Over every message of the blind fact sets (tests/blind/facts_*.yml): the channel's normalisation
+Over every message of the blind fact sets (tests/blind/facts_*.yml but the *_final ones, which stay unread
+except for their figures in bench/fact_eval.py): the channel's normalisation
 (understanding.normalise: width, OpenCC, typo correction) alone, and normalisation plus the fact reader
 (understanding.facts.read), each message timed --repeat times after a warm-up. Target (the understanding
 issue): normalisation under 5 ms p95 per turn.
@@ -35,6 +36,8 @@ def main() -> int:
     args = p.parse_args()
     texts: list[str] = []
     for path in sorted(BLIND.glob("facts_*.yml")):
+        if path.stem.endswith("_final"):
+            continue
         texts.extend(m["text"] for m in load(path.name)[1])
     as_of = dt.date(2022, 9, 1)
     start = time.perf_counter()
