@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import datetime as dt
 
-from bot.launcher import RASA_BIN, Ports, Stack
+from bot.stack import RASA_BIN, Ports, Stack
 from rules import default_policies
 from rules.questions import plan_questions
 from rules.scenarios import SCENARIO_DIR, collect

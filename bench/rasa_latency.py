@@ -33,7 +33,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.launcher import RASA_BIN, REPO, Ports, Stack
+from bot.stack import RASA_BIN, REPO, Ports, Stack
 
 KINDS = {
     "bare /greet (reference)": lambda: "/greet",

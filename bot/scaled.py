@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.balancer import ACTIONS_BACKEND, HAPROXY, RASA_BACKEND, BalancerPorts, haproxy_config, server_states
-from bot.launcher import APP_PY, RASA_PY, Stack, port_in_use
 from bot.processes import StackError
+from bot.stack import APP_PY, RASA_PY, Stack, port_in_use
 
 SCALED_COMPONENTS = ("actions", "rasa", "balancer", "drain", "web", "telegram")
 ENDPOINTS = "endpoints.scale.yml"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.launcher import RASA_BIN, REPO, Ports, Stack
+from bot.stack import RASA_BIN, REPO, Ports, Stack
 
 E2E_STAFF = ("e2e.staff", "e2e-password-1234")
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.launcher import Stack
+from bot.stack import Stack
 
 AS_OF = "2022-07-01"
 

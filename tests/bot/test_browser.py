@@ -20,7 +20,7 @@ import yaml
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
-from bot.launcher import Ports, Stack
+from bot.stack import Ports, Stack
 from caselog.db import make_engine
 from caselog.queries import create_staff_user
 from rules.questions import plan_questions

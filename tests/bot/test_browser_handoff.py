@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
-from bot.launcher import Ports, Stack
+from bot.stack import Ports, Stack
 from caselog.db import make_engine
 from caselog.handoff import HANDED_BACK_TEXT
 from caselog.queries import create_staff_user

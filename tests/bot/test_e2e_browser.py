@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.launcher import Stack
+from bot.stack import Stack
 from tests.bot.browser import chromium
 from tests.bot.test_browser import log_in
 from tests.conftest import E2E_STAFF

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher import REPO, Ports, Stack, model_is_stale, port_in_use
 from bot.processes import StackError, group_alive, http_ok
+from bot.stack import REPO, Ports, Stack, model_is_stale, port_in_use
 from tests.bot.standins import FakeRasa
 
 

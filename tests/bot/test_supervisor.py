@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher import REPO, Ports
 from bot.processes import Child, http_ok
+from bot.stack import REPO, Ports
 from bot.supervisor import ComponentFailed, RestartPolicy, Supervisor
 from tests.bot.standins import FakeRasa, free_port
 

@@ -6,8 +6,8 @@ import os
 import subprocess
 import sys
 
-from bot.launcher import REPO
 from bot.rasa_client import UNAVAILABLE_TEXT
+from bot.stack import REPO
 from tests.bot.standins import FakeRasa
 
 

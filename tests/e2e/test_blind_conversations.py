@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.launcher import Stack
+from bot.stack import Stack
 from tests.blind.questions import from_replies, load_questions, score_questions
 from tests.blind.simulate import simulate
 

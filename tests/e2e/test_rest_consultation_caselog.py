@@ -15,7 +15,7 @@ import time
 import httpx
 import pytest
 
-from bot.launcher import REPO, Stack
+from bot.stack import REPO, Stack
 
 pytestmark = pytest.mark.rasa
 

@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from bot.identity import sender_id
-from bot.launcher import Stack
 from bot.rasa_client import RasaClient
+from bot.stack import Stack
 from bot.telegram_bot import TelegramConfig, build_application, running
 from tests.bot.standins import FakeTelegram
 

@@ -22,8 +22,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from bot.launcher import REPO
 from bot.scaled import ScaledPorts, ScaledStack
+from bot.stack import REPO
 from bot.supervisor import RestartPolicy
 
 RASA_PYTHON = REPO / ".venv-rasa" / "bin" / "python"

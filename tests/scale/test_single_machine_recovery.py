@@ -11,8 +11,8 @@ import uuid
 import httpx
 import pytest
 
-from bot.launcher import Stack
 from bot.processes import http_ok
+from bot.stack import Stack
 from bot.supervisor import RestartPolicy
 
 pytestmark = pytest.mark.rasa

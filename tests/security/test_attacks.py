@@ -20,7 +20,7 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.launcher import Stack
+from bot.stack import Stack
 from caselog import staff
 from caselog.db import make_engine
 from caselog.models import Case

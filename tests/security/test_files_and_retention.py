@@ -180,7 +180,7 @@ def test_no_salt_outside_the_launcher_is_an_error_that_says_what_to_set(tmp_path
 
 
 def test_the_launcher_runs_retention_by_itself_and_keeps_its_files_private(tmp_path: Path) -> None:
-    from bot.launcher import Ports, Stack
+    from bot.stack import Ports, Stack
     from tests.bot.standins import FakeRasa
 
     workdir = tmp_path / "var"
