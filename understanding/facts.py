@@ -118,6 +118,7 @@ _NEUTRAL_WORDS = re.compile(r"失业登记|登记失业|失业保险金|失业�
 _JUST_LOST = re.compile(
     r"(?:刚|才|刚刚)[^，。不没要想找]{0,10}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期|炒|辞|裁)"
 )
+_RELEASED = re.compile(r"监狱|出狱|刑满|释放|服刑|坐牢|看守所|戒毒所|强制隔离戒毒|判了")
 _SINCE_POINT = re.compile(
     r"劝退|解约|资遣|让我走|被辞|辞退|被裁|裁员|裁了|辞了|炒|离职|辞职|裸辞|优化|撤|关了|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
     r"关门|关的门|才走|刚走|走的|走了|离开|精简|遣散|砍|辞的|裁的|把我|到现在|至今|以来|开始|就"
@@ -186,6 +187,25 @@ _DIALECT = (("木有", "没有"), ("莫得", "没有"), ("冇", "没有"), ("没
             ("啥子", "什么"), ("寻着", "找着"), ("寻工作", "找工作"), ("俺", "我"), ("米有", "没有"),
             ("上海宁", "上海人"))  # fmt: skip
 _FILLER = re.compile(r"[，。,.!！?？~～…、\s]|吧|啊|呀|呢|哈|嘛|哦|噢|额|呃|的|了|哈哈|吗")
+# Cantonese written as it is spoken (我哋係…、冇工開、俾公司炒咗), read as Mandarin when the message has its own
+# particles: 系 is 是 only then (关系、中文系 elsewhere), and only where it is no part of a word
+_CANTONESE = re.compile(r"咗|嘅|哋|唔|喺|嚟|揾|啲|咩|佢|而家|屋企|冇")
+_CANTONESE_WORDS = (("我哋", "我们"), ("佢哋", "他们"), ("你哋", "你们"), ("哋", "们"), ("唔系", "不是"), ("唔", "不"),
+                    ("冇工开", "没有工作"), ("冇嘢做", "没事做"), ("有冇", "有没有"), ("冇", "没有"), ("喺", "在"),
+                    ("咗", "了"), ("嘅", "的"), ("嚟", "来"), ("揾工", "找工作"), ("揾嘢做", "找事做"), ("揾", "找"),
+                    ("啲", "些"), ("咩", "什么"), ("佢", "他"), ("而家", "现在"), ("屋企", "家里"), ("旧年", "去年"),
+                    ("年尾", "年底"), ("俾", "被"), ("畀", "被"), ("返工", "上班"), ("做嘢", "工作"),
+                    ("休息下", "休息一下"), ("请人", "招人"), ("请些", "招些"), ("点样", "怎样"), ("点解", "为什么"),
+                    ("边度", "哪里"), ("几多", "多少"))  # fmt: skip
+_CANTONESE_IS = re.compile(r"(?<![关联体派院中文山世直谱星])系(?![统列数])")
+
+
+def _from_cantonese(message: str) -> str:
+    if not _CANTONESE.search(message):
+        return message
+    for word, standard in _CANTONESE_WORDS:
+        message = message.replace(word, standard)
+    return _CANTONESE_IS.sub("是", message)
 
 
 @dataclass
@@ -223,7 +243,7 @@ def _employer_by_industry() -> re.Pattern[str]:
 
 def clauses(text: str) -> list[Clause]:
     out: list[Clause] = []
-    visitor = bool(_VISITOR.search(text))
+    visitor = bool(_VISITOR.search(text)) or bool(_FOR_THEM.search(text) and not _MY_RELATIVE.search(text))
     pieces = _CLAUSE_BREAK.split(text)
     breaks = _CLAUSE_BREAK.findall(text)
     for i, piece in enumerate(pieces):
@@ -244,11 +264,19 @@ def clauses(text: str) -> list[Clause]:
         if other and out and out[-1].other_person and not someone and not carries:
             other = False
         out.append(Clause(piece.strip(), question, other, carries))
+    for i, (clause, following) in enumerate(itertools.pairwise(list(out))):
+        if _NOT_ME.match(clause.text) and _BUT_THEM.match(following.text):
+            out[i] = Clause(clause.text, clause.question, True)  # 不是我怀孕，是我老婆: said of the other person
     return out
 
 
 _SELF_MARK = re.compile(r"我|本人|自己|俺|咱")
-_VISITOR = re.compile(r"来访者|这位|该人|帮(?:她|他)问")
+# 不是我怀孕，是我老婆怀孕了 / 我不是刑满释放人员，是我弟弟: what follows 不是我 is told of the one named next
+_NOT_ME = re.compile(r"^(?:并|也|倒)?不是我|^我(?:并|也|倒)?不是")
+_BUT_THEM = re.compile(rf"^(?:而|其实|那)?是(?:我的?|俺的?)?(?:{_RELATIVE}|他|她|我们家)")
+_VISITOR = re.compile(r"来访者|这位|该人")
+_FOR_THEM = re.compile(r"帮(?:她|他)问")  # the visitor, unless a relative of the writer was named (是我弟弟，…帮他问问)
+_MY_RELATIVE = re.compile(rf"我的?{_RELATIVE}")
 _YOUNG_CHILD = re.compile(r"^(?:我的?|俺的?)?(?:[两三]个|俩)?(?:孩子|宝宝|娃|小孩|二胎|老大|老二)")
 _OWN_AGAIN = re.compile(r"现在|目前|^(?:户口|户籍|本市|上海户|外地户|学历|文化)")
 
@@ -270,6 +298,7 @@ def _statement_part(clause: Clause) -> str:
 def _negated_before(text: str, start: int) -> bool:
     window = text[max(0, start - 10) : start]
     window = re.sub(r"没办法|没法子|没辙|没想到|没准", "", window)  # 没办法只能去找工作: no negation of what follows
+    window = re.sub(r"双非|非(?:985|211|重点|名校|全日制)", "", window)  # 双非本科: a kind of college, still a degree
     if re.search(r"(?:不是|并非)(?:我|说)?(?:不|没有?)$", window):
         return False  # 不是不想干活: two negations are a yes
     for neg in NEGATORS:
@@ -284,8 +313,13 @@ def _negated_before(text: str, start: int) -> bool:
             continue
         if re.search(r"就|于是|所以|才|后来", between):
             return False  # 不想干了就辞职了: the negation ends where the next thing that happened begins
+        if neg == "不是" and _WHEN.search(between):
+            return False  # 不是今年毕业的（是去年）: the time is denied, not what happened
         return len(between) <= 6
     return False
+
+
+_WHEN = re.compile(r"今年|去年|前年|明年|上个?月|这个?月|年初|年底|(?:19|20)?[0-9]{2}年|[一二三四五六七八九十]+月")
 
 
 def _negated_after(text: str, end: int) -> bool:
@@ -463,9 +497,9 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 a.fact == "is_college_graduate"
                 and a.value is False
                 and re.fullmatch(r"退学|辍学|肄业", clause_text[m.start : m.end])
-                and _VOCATIONAL.search(clause_text)
+                and (_VOCATIONAL.search(clause_text) or _VOCATIONAL.search(out.message))
             ):
-                continue  # 职校读了一年就退学了: not at college at all, nothing said of a degree
+                continue  # 职校读了一年就退学了 / 不在职校读了，退学了: not at college at all, nothing said of a degree
             if a.fact == "hardship_certified" and _OTHER_CERTIFICATE.match(clause_text[m.end :]):
                 continue  # 认定过低收入: certified as something else
             if a.fact in ("starting_business", "employment_status") and _TOPIC_ONLY.match(clause_text[m.end :]):
@@ -490,6 +524,12 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 out.set(a.fact, a.value, weak=weak, now=now)
             elif not a.primary:
                 continue
+            elif (
+                a.fact == "starting_business"
+                and not intended
+                and not re.search(r"创业|自己干|自己做", clause_text[m.start : m.end])
+            ):
+                continue  # 没开店 / 不是个体户: no business now, nothing said of starting one (不想创业 is)
             elif fact.type == "bool":
                 out.set(a.fact, not a.value)
             elif fact.type == "list":
@@ -615,8 +655,8 @@ def _read_age(text: str, out: _Collector) -> None:
 def _read_year(text: str, as_of: dt.date, out: _Collector) -> None:
     for pattern in _YEAR_FORMS:
         m = pattern.search(text)
-        if not m:
-            continue
+        if not m or re.search(r"不是[^，。]{0,3}$", text[: m.start()]):
+            continue  # 不是前年毕业的: a year denied
         year = parse_year(m.group("y"), as_of)  # 毕业两年了 is left out: the blind sets never read a year from it
         if year is not None and 1940 <= year <= as_of.year + 6:
             out.set("graduation_year", year)
@@ -628,9 +668,14 @@ def _read_year(text: str, as_of: dt.date, out: _Collector) -> None:
             out.ambiguous["graduation_year"] = (as_of.year - 1, as_of.year)
 
 
+_YEAR_DENIED = re.compile(r"不是[^，。]{0,3}(?:今年|去年|前年|明年|[0-9]{2,4}年)[^，。]{0,6}毕业")
+
+
 def _read_bare_year(text: str, message: str, as_of: dt.date, out: _Collector) -> None:
     """研究生毕业，2021年: a clause that is only a year, in a message about graduating."""
     m = re.fullmatch(r"(?:是|在)?(?P<y>(?:19|20)[0-9]{2}年?|[0-9]{2}年)(?:的)?", text)
+    if not m and _YEAR_DENIED.search(message):  # 不是今年毕业的，是去年: the year said instead
+        m = re.fullmatch(r"(?:而|其实)?是(?P<y>今年|去年|前年|明年)(?:毕业)?(?:的)?", text)
     if m and "毕业" in message and "graduation_year" not in out.facts:
         year = parse_year(m.group("y"), as_of)
         if year is not None and 1940 <= year <= as_of.year + 6:
@@ -641,6 +686,8 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
                  out: _Collector) -> None:  # fmt: skip
     """Time out of work: a duration, a point in time or 刚失业, when it is about being out of work."""
     text = _NEUTRAL_WORDS.sub("", text)  # 失业登记上个礼拜办的: the registration's time, not the job's
+    if _RELEASED.search(message) and re.search(r"出来|出狱|释放|放出来", text):
+        return  # 从监狱出来三个月了 / 刑满释放，上个月刚出来: the time since release, not since a job ended
     about_work = bool(_UNEMPLOYMENT_WORDS.search(text))
     told_unemployed = (
         out.facts.get("employment_status") == "unemployed"
@@ -802,6 +849,25 @@ def _read_me_too(all_clauses: list[Clause], out: _Collector) -> None:
         out.set(fact, value if answer is None else answer)
 
 
+_NO_LONGER = re.compile(
+    r"(?:但是?|可是?|不过)?(?:我)?(?:现在|目前|如今|后来|已经|早就|早|也)*(?:不|没|没有)(?:再)?(?:是|算|[\u4e00-\u9fff]{1,2})?(?:了|啦)"
+)
+
+
+def _read_no_longer(all_clauses: list[Clause], out: _Collector) -> None:
+    """以前是低保户，现在不是了 / 以前在美团跑外卖，现在不跑了: what was so before (yes/no facts) is not so now."""
+    for clause, following in itertools.pairwise(all_clauses):
+        if clause.other_person or not _PAST.search(clause.text) or not _NO_LONGER.fullmatch(following.text):
+            continue
+        before = _Collector()
+        before.message = out.message
+        then = _PAST.sub("", clause.text)
+        _read_phrases(then, Clause(then, False, False), before)
+        for fact, value in before.facts.items():
+            if FACTS[fact].type == "bool" and value is True:
+                out.set(fact, False, now=True)
+
+
 def _read_industry(text: str, out: _Collector) -> None:
     # an employer message that names its business but none of the listed industries: any other business
     if "employer_industry" in out.facts:
@@ -901,6 +967,7 @@ def read(
     asked = [a for a in asked if a in FACTS]
     known = known or {}
     message = to_chinese(text)
+    message = _from_cantonese(message)
     for word, standard in _DIALECT:
         message = message.replace(word, standard)
     out = _Collector()
@@ -965,6 +1032,7 @@ def read(
     ):
         out.set("is_college_graduate", True)  # 今年刚毕业，大学是在老家读的: the degree told in another clause
     _read_me_too(all_clauses, out)
+    _read_no_longer(all_clauses, out)
     if _VOCATIONAL.search(own) and _STOPPED_SCHOOL.search(own) and "vocational_school_student" not in out.facts:
         out.set("vocational_school_student", False)  # 在技校学了一年，现在不读了
     if out.facts.get("employment_status") not in (None, "unemployed"):

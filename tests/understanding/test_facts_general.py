@@ -457,3 +457,40 @@ def test_times_ages_and_more_ways_of_saying(text: str, expected: dict[str, Any])
 )
 def test_an_answer_then_a_question(asked: str, text: str, expected: dict[str, Any]) -> None:
     assert facts(text, asked=[asked]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Cantonese as it is spoken, read as Mandarin when the message has its particles
+        ("我係外地戶口，喺上海做咗五年嘢", {"shanghai_hukou": False}),
+        ("佢哋唔請人，我而家冇工開", {"employment_status": "unemployed"}),
+        ("我唔想搵工住", {"wants_job": False}),
+        ("屋企係低保戶，我想搵份工", {"minimum_living_allowance": True, "wants_job": True}),
+        ("我哋係開健身房嘅，想請兩個人", {"employer_industry": "文体娱乐"}),
+        ("我在大学读的是中文系，已经毕业了", {"is_college_graduate": True}),  # 系 stays 系 without Cantonese
+        # what was so before and is not now
+        ("之前是残疾人就业的对象，以前吃低保，现在没有了", {"minimum_living_allowance": False}),
+        ("以前是滴滴司机，现在不开了", {"platform_worker": False}),
+        ("原来也算农村劳动力，后来不算了", {"migrant_worker": False}),
+        # 不是我…，是我老婆: said of the one named next
+        ("不是我失业了，是我老公失业了", {}),
+        ("我不是残疾人，是我哥哥，我帮他问问", {}),
+        # 不是 a time: the time is denied, not what happened
+        ("我不是前年本科毕业的，是去年", {"is_college_graduate": True, "graduation_year": 2021}),
+        ("双非院校本科毕业", {"is_college_graduate": True}),
+        # the time since release from prison is no time out of work
+        ("刑满释放两个月了，一直没工作", {"hardship_groups": ["released_prisoner"], "employment_status": "unemployed"}),
+        # a shop not run now says nothing of starting one
+        ("没做生意，也不是个体户，就在厂里上班", {"employment_status": "employed"}),
+        (
+            "外省户籍，在上海念完研究生",
+            {"shanghai_hukou": False, "graduated_from_shanghai_college": True, "is_college_graduate": True},
+        ),
+        ("阳了以后被老板炒鱿鱼了", {"employment_status": "unemployed", "covid_affected_dismissal": True}),
+        ("现在在找新的工作", {"wants_job": True}),
+        ("来访者无就业意愿", {"wants_job": False}),
+    ],
+)
+def test_dialect_no_longer_and_contrasts(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
