@@ -238,7 +238,8 @@ def _employer_by_industry() -> re.Pattern[str]:
     """我们景区… / 我们是一家健身房: we + a business of one of the listed industries speaks for an employer."""
     words = sorted((w for c in FACTS["employer_industry"].options for w in c.says), key=len, reverse=True)
     alternatives = "|".join(map(re.escape, words))
-    return re.compile(rf"我们(?:是|这|这个|这家)?(?:一家|一个|家)?(?:小)?(?:{alternatives})")
+    # 我们是崇明的一家民宿: where it is may stand between
+    return re.compile(rf"我们(?:是|这|这个|这家)?(?:[^，。的]{{1,6}}的)?(?:一家|一个|家)?(?:小)?(?:{alternatives})")
 
 
 def clauses(text: str) -> list[Clause]:
@@ -264,6 +265,13 @@ def clauses(text: str) -> list[Clause]:
         if other and out and out[-1].other_person and not someone and not carries:
             other = False
         out.append(Clause(piece.strip(), question, other, carries))
+    asked_for = next((i for i, c in enumerate(out) if c.question and _ASKED_FOR_THEM.match(c.text)), None)
+    first_other = next((i for i, c in enumerate(out) if c.other_person and c.carries), None)
+    if asked_for is not None and first_other is not None and first_other < asked_for:
+        # 我儿子今年毕业，上海户口，还没找到工作，他能享受什么: all of it is his
+        for i in range(first_other + 1, asked_for):
+            if not out[i].other_person and not _SELF_MARK.search(out[i].text):
+                out[i] = Clause(out[i].text, out[i].question, True, True)
     for i, (clause, following) in enumerate(itertools.pairwise(list(out))):
         if _NOT_ME.match(clause.text) and _BUT_THEM.match(following.text):
             out[i] = Clause(clause.text, clause.question, True)  # 不是我怀孕，是我老婆: said of the other person
@@ -271,6 +279,9 @@ def clauses(text: str) -> list[Clause]:
 
 
 _SELF_MARK = re.compile(r"我|本人|自己|俺|咱")
+_ASKED_FOR_THEM = re.compile(
+    rf"^(?:那|那么|请问)?(?:他|她|{_RELATIVE})(?:能|可以|可不可以|能不能|有没有|符合|算|该|要|去|有什么|有哪些|怎么)"
+)
 # 不是我怀孕，是我老婆怀孕了 / 我不是刑满释放人员，是我弟弟: what follows 不是我 is told of the one named next
 _NOT_ME = re.compile(r"^(?:并|也|倒)?不是我|^我(?:并|也|倒)?不是")
 _BUT_THEM = re.compile(rf"^(?:而|其实|那)?是(?:我的?|俺的?)?(?:{_RELATIVE}|他|她|我们家)")
@@ -393,6 +404,9 @@ class _Collector:
 
 # a bare degree word (大专) is weaker than a statement about oneself: 人家招人都要大专 does not undo 初中文化
 _ABOUT_JOBLESSNESS = re.compile(r"失业|没工作|没有工作|待业|下岗|辞|裁|离职|没上班|就业|找工作|工作")
+_OTHER_REGISTER = re.compile(
+    r"低收入|农户|低保|残疾|居住证|户口|户籍|结婚|婚姻|房|车|营业执照|个体|工商|社区|志愿|献血|出生|学籍|考试|报名|公司|企业|店"
+)
 _ABOUT_REGISTERING = frozenset({"registered_unemployed", "employment_status", "unemployed_months"})
 _DROPPED_OUT = re.compile(r"退学|辍学|肄业|没读完|没念完|不读了|不念了")
 
@@ -584,10 +598,11 @@ _TO_GRADUATE = re.compile(r"(?:明年|后年|快|要|将|即将|马上)毕业")
 _LATER = re.compile(
     r"以后|之后|后来|过了|接着|后"
 )  # 四月进了方舱，出来以后…: the dismissal came later, when is not said
+_COLLEGE_FACTS = frozenset({"graduated_from_shanghai_college", "is_college_graduate", "graduation_year"})
 _COLLEGE_CONTEXT = re.compile(r"大学|本科|大专|研究生|毕业|高校|学院|大[一二三四]|研[一二三]")
 
 
-def _read_places(text: str, message: str, out: _Collector) -> None:
+def _read_places(text: str, message: str, out: _Collector, asked: Sequence[str] = ()) -> None:
     patterns = _place_patterns()
     for m in patterns["shanghai_college"].finditer(text):
         name = m.group(0)
@@ -599,9 +614,11 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
             or "毕业于" in text[max(0, m.start() - 6) : m.start()]
             or re.search(r"毕业于|毕业生", message)
         ):
+            if "is_college_graduate" not in out.facts:
+                out.bare_degree = True  # 在交大读，明年毕业生: undone below if the writer is still studying
             out.set("is_college_graduate", True, weak=True)
         return
-    about_college = bool(_COLLEGE_CONTEXT.search(message))
+    about_college = bool(_COLLEGE_CONTEXT.search(message)) or bool(set(asked) & _COLLEGE_FACTS)
     elsewhere = bool(
         patterns["other_college"].search(text)
         or patterns["college_elsewhere"].search(text)
@@ -619,8 +636,9 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
         return  # 户口刚迁到上海，之前是江苏的: where the person was from, not where the hukou is
     for m in patterns["place"].finditer(text):
         before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 4]
-        if re.match(r"^(?:的大学|大学|师范|理工|财经|读|上的|念|工业|农业|医科|学院|科技)", after):
-            continue
+        college_place = re.match(r"^(?:的大学|大学|师范|理工|财经|读|上的|念|工业|农业|医科|学院|科技)", after)
+        if college_place and not before.endswith("老家"):
+            continue  # 武汉读的大学 is where the college was (but 在老家江西读的: also where the writer is from)
         if (
             re.search(r"在$|去$|到$", before)
             and not re.search(r"(?:户口|户籍)[^，。]{0,4}在$|老家在$|家在$", text[max(0, m.start() - 8) : m.start()])
@@ -882,7 +900,8 @@ def _read_industry(text: str, out: _Collector) -> None:
     for m in _BUSINESS.finditer(text):
         business = m.group("a") or m.group("b") or ""
         business = re.sub(r"^(?:是|我是|我们是)?(?:一家|一个|这家)?", "", business)
-        if business and not _NOT_A_BUSINESS.match(business):
+        if business and not _NOT_A_BUSINESS.match(business) and not business.endswith("的"):
+            # (招用高校毕业生的企业: which companies, not the writer's)
             out.set("employer_industry", "其他")
             return
 
@@ -900,6 +919,7 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
     core = _FILLER.sub("", text)
     stripped = re.sub(r"^(?:就是|就|只是|只有|只)(?=.)", "", core)  # 就初中
     core = re.sub(r"^(?:暂时|目前|现在|眼下|先|还)(?=[不没])", "", core)  # 暂时不考虑
+    core = re.sub(r"^(?:应该|好像|大概|估计|可能|貌似|我记得|印象中)(?:是)?(?=[不没还是有对])", "", core)  # 应该没有
     if not core:
         return
     dont_know = _DONT_KNOW.search(text)
@@ -972,7 +992,11 @@ def read(
         message = message.replace(word, standard)
     out = _Collector()
     out.message = message
-    out.about_joblessness = bool(_ABOUT_JOBLESSNESS.search(message)) or bool(set(asked) & _ABOUT_REGISTERING)
+    out.about_joblessness = (
+        bool(_ABOUT_JOBLESSNESS.search(message))
+        or bool(set(asked) & _ABOUT_REGISTERING)
+        or not _OTHER_REGISTER.search(message)  # 上个月就登记了: to this bot, the register of the jobless
+    )
     reading = Reading()
     all_clauses = clauses(message)
     if _PROXY.search(message) and not _SELF_TOO.search(message):
@@ -993,7 +1017,7 @@ def read(
         _read_phrases(part, clause, out)
         if clause.other_person:
             continue
-        _read_places(part, message, out)
+        _read_places(part, message, out, asked)
         _read_age(part, out)
         _read_year(part, as_of, out)
         _read_bare_year(part, message, as_of, out)
@@ -1010,7 +1034,7 @@ def read(
             part
             and following
             and not _LATER.search(following)
-            and (POINT.search(part) or AGO.search(part))
+            and (POINT.search(part) or AGO.search(part) or RECENT.search(part))
             and not _SINCE_POINT.search(part)
             and _SINCE_POINT.search(following)
         ):

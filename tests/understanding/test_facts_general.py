@@ -494,3 +494,38 @@ def test_an_answer_then_a_question(asked: str, text: str, expected: dict[str, An
 )
 def test_dialect_no_longer_and_contrasts(text: str, expected: dict[str, Any]) -> None:
     assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "我是本科，在老家安徽读的",
+            {"is_college_graduate": True, "graduated_from_shanghai_college": False, "shanghai_hukou": False},
+        ),
+        ("我女儿在读大三，外地户口，她能申请见习吗", {}),  # the question is for her: all of it is hers
+        ("我们是松江的一家宾馆，想招两个保洁", {"employer_industry": "住宿"}),
+        ("招用残疾人的单位有什么补贴", {}),  # which employers, not the writer's
+        (
+            "上礼拜体检查出阳性，回来单位就跟我解除了合同",
+            {"employment_status": "unemployed", "covid_affected_dismissal": True, "unemployed_months": 0},
+        ),
+        ("失业登记前几天已经登记了", {"registered_unemployed": True}),
+        ("28 y/o，no Shanghai hukou", {"age": 28, "shanghai_hukou": False}),
+        ("planning to open a shop", {}),
+    ],
+)
+def test_places_employers_and_english(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        ("registered_unemployed", "好像还没有", {"registered_unemployed": False}),
+        ("receiving_unemployment_insurance", "应该是在领的", {"receiving_unemployment_insurance": True}),
+        ("graduated_from_shanghai_college", "在成都念的", {"graduated_from_shanghai_college": False}),
+    ],
+)
+def test_hedged_and_placed_answers(asked: str, text: str, expected: dict[str, Any]) -> None:
+    assert facts(text, asked=[asked]) == expected
