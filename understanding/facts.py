@@ -136,6 +136,9 @@ _AGE = (
         r"(?P<n>[0-9]{2}|[一二三四五六七八九十]{2,3})(?:了|岁|[，,、 ]|$)"
     ),
     re.compile(r"(?:^|[，,、 ])(?:男|女)[，,、 ](?P<n>[0-9]{2})(?![0-9年个月届])"),
+    re.compile(
+        r"(?:刚满|已满|满)(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|十[六七八九]|[1-9][0-9])(?:岁|周岁)?(?:了|啦|$)"
+    ),
     re.compile(r"(?P<n>[一二三四五六七八九]十)(?:出头|多|好几)(?!年|个|天|月|万|块|元|斤|公里|小时|次|岁的)"),
     re.compile(r"(?P<n>[一二三四五六七八九]十[一二三四五六七八九][一二三四五六七八九])(?!个|年|月)"),
     re.compile(r"(?:才|都|已经|快)(?P<n>[二三四五六七八九]十[一二三四五六七八九]?)(?:岁|了)?$"),
@@ -160,11 +163,16 @@ _YEAR_FORMS = (
 _JUST_GRADUATED = re.compile(r"刚毕业|刚刚毕业|才毕业|毕业不久|刚从[^，。]{1,10}毕业|应届毕业")
 # the writer speaks for an employer (not: 公司的HR说合同不续了)
 _EMPLOYER = re.compile(
-    r"我是[^，。]{0,12}(?:HR|人事|老板|负责人|经理|招聘)|作为(?:HR|人事|企业|单位|老板)|(?:HR|人事)(?:想|问|咨询|请问)|"
+    r"我是[^，。]{0,12}(?:HR|人事|老板|负责人|经理|招聘)|在[^，。]{0,10}(?:做|负责|管|当)[^，。]{0,2}(?:HR|人事|招聘)|作为(?:HR|人事|企业|单位|老板)|(?:HR|人事)(?:想|问|咨询|请问)|"
     r"我们是一家|我们(?:是)?(?:做(?!家长|父母|爸妈|子女|儿女|孩子|老人)|开|[^，。家]{0,6}(?:公司|企业|店|厂|酒店|饭店|餐厅|旅行社|单位|机构|馆|民宿|宾馆|院|房))|"
     r"我们[^，。]{0,5}(?:想|要|打算|准备)招|我们是(?:一家|家|个)?[^，。]{1,8}(?:公司|企业|厂|机构|单位)|"
     r"本公司|我司|企业主|用人单位|想招[^，。]{0,4}(?:人|员|工|个|名)|(?:想|要|准备|打算)招(?!生|考|聘会)|"
     r"(?:公司|单位|店里|我们|厂里)(?:想|要|打算|准备)?招|想招(?:人|几个|一批|些)|招几个|招一批|招用"
+)
+# 我们厂八月初关门了 / 我们公司把我裁了: a worker of the place, not its employer (unless hiring is said)
+_OUR_WORKPLACE_LOST = re.compile(
+    r"^(?!.*(?:招|人事|HR|老板|负责人|经理|我司|本公司|用人单位|吸纳|稳岗|员工|职工))"
+    r".*我们(?:的|那个|这个|那家|这家)?(?:厂|厂子|公司|单位|店)[^，。]{0,8}(?:关门|倒闭|关了|黄了|把我|裁了我|辞了我|不要我)"
 )
 # a reply of one word to the status question that the phrases read only with more words
 _BARE_CHOICE: dict[Any, tuple[str, ...]] = {
@@ -282,14 +290,14 @@ _SELF_MARK = re.compile(r"我|本人|自己|俺|咱")
 _ASKED_FOR_THEM = re.compile(
     rf"^(?:那|那么|请问)?(?:他|她|{_RELATIVE})(?:能|可以|可不可以|能不能|有没有|符合|算|该|要|去|有什么|有哪些|怎么)"
 )
-# 不是我怀孕，是我老婆怀孕了 / 我不是刑满释放人员，是我弟弟: what follows 不是我 is told of the one named next
-_NOT_ME = re.compile(r"^(?:并|也|倒)?不是我|^我(?:并|也|倒)?不是")
+# 不是我怀孕，是我老婆怀孕了: what follows 不是我 is told of the one named next
+_NOT_ME = re.compile(r"^(?:并|也|倒)?不是我")  # (我不是上海户口，是我爱人是: the writer's own denial)
 _BUT_THEM = re.compile(rf"^(?:而|其实|那)?是(?:我的?|俺的?)?(?:{_RELATIVE}|他|她|我们家)")
 _VISITOR = re.compile(r"来访者|这位|该人")
 _FOR_THEM = re.compile(r"帮(?:她|他)问")  # the visitor, unless a relative of the writer was named (是我弟弟，…帮他问问)
 _MY_RELATIVE = re.compile(rf"我的?{_RELATIVE}")
 _YOUNG_CHILD = re.compile(r"^(?:我的?|俺的?)?(?:[两三]个|俩)?(?:孩子|宝宝|娃|小孩|二胎|老大|老二)")
-_OWN_AGAIN = re.compile(r"现在|目前|^(?:户口|户籍|本市|上海户|外地户|学历|文化)")
+_OWN_AGAIN = re.compile(r"现在|目前|^(?:户口|户籍|本市|上海户|外地户|学历|文化|家里|我家|家庭|全家)")
 
 
 def _statement_part(clause: Clause) -> str:
@@ -317,8 +325,8 @@ def _negated_before(text: str, start: int) -> bool:
         if pos < 0:
             continue
         between = window[pos + len(neg) :]
-        if neg == "不" and re.match(r"下去|行|好|错|少|多|久|到|住|了|够|停|断", between):
-            continue  # 经营不下去 / 生意不行: not a negation of what follows
+        if neg == "不" and re.match(r"下去|行|好|错|少|多|久|到|住|了|够|停|断|善|景气|佳|济|理想|稳", between):
+            continue  # 经营不下去 / 生意不行 / 经营不善: not a negation of what follows
         # 不是…是 / 但 between cancels; a few characters of other words may stand between (没被认定 / 不在上海住)
         if ("是" in between and neg != "不是") or "但" in between:
             continue
@@ -583,7 +591,9 @@ def _place_patterns() -> dict[str, re.Pattern[str]]:
         # 武汉读的 (in a message about college)
         "read_in": re.compile(rf"(?:{provinces})(?:的[^，。的]{{1,8}})?(?:读|上|念)的"),
         # 南京大学, 武汉理工: a place and a kind of college
-        "college_elsewhere": re.compile(rf"(?:{provinces})[^，。的]{{0,6}}(?:大学|学院|师范|理工|财经|工业|农业|医科)"),
+        "college_elsewhere": re.compile(
+            rf"(?:{provinces})(?:的)?[^，。的]{{0,6}}(?:大学|学院|师范|理工|财经|工业|农业|医科)"
+        ),
         # 大学在武汉读的, 学校在河南
         "studied_elsewhere": re.compile(rf"(?:大学|本科|大专|研究生|书|学校)(?:是)?在(?:{provinces})(?:读|上|念)?"),
         # 在杭州读的 (in a message about college)
@@ -944,6 +954,9 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
             out.facts.setdefault(asked, [])
     elif fact.type == "int":
         if asked == "age":
+            fixed = re.search(rf"是(?P<n>{NUMBER})岁?不是|不是{NUMBER}岁?是(?P<m>{NUMBER})", core)
+            if fixed:  # 刚才打错了，是38不是36: the number said instead
+                core = fixed.group("n") or fixed.group("m")
             n = chinese_to_int(re.sub(r"[岁了吧啊周]", "", core))
             if n is not None:  # out of range (5, 150) is refused by the form, with a message
                 out.set("age", n)
@@ -988,6 +1001,7 @@ def read(
     known = known or {}
     message = to_chinese(text)
     message = _from_cantonese(message)
+    message = re.sub(r"(?<=[不没])再(?=上海|本市|外地|老家)", "在", message)  # 户口不再上海: 在 typed as 再
     for word, standard in _DIALECT:
         message = message.replace(word, standard)
     out = _Collector()
@@ -1005,7 +1019,7 @@ def read(
     reading.is_question = any(c.question for c in all_clauses)
     if (
         audience == "employer"
-        or _EMPLOYER.search(message)
+        or (_EMPLOYER.search(message) and not _OUR_WORKPLACE_LOST.search(message))
         or _employer_by_industry().search(message)
         or "employer_industry" in asked
     ):
@@ -1050,7 +1064,7 @@ def read(
     own = "，".join(p for p in parts if p)  # what the writer says of themselves (我女儿今年大学毕业 is not)
     if (
         "is_college_graduate" not in out.facts
-        and re.search(r"(?:刚|已经|今年|去年|前年)[^，。]{0,3}毕业", own)
+        and re.search(r"(?:刚|已经|今年|去年|前年|[0-9]{2}年)[^，。]{0,3}毕业", own)
         and re.search(r"大学|本科|大专|研究生|硕士|博士|高校", own)
         and out.facts.get("employment_status") != "student"
     ):

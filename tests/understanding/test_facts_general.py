@@ -529,3 +529,35 @@ def test_places_employers_and_english(text: str, expected: dict[str, Any]) -> No
 )
 def test_hedged_and_placed_answers(asked: str, text: str, expected: dict[str, Any]) -> None:
     assert facts(text, asked=[asked]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("刚满二十了", {"age": 20}),
+        ("没满十八", {}),
+        ("我是上海体院毕业的", {"is_college_graduate": True, "graduated_from_shanghai_college": True}),
+        ("我是广州的大学读的本科", {"is_college_graduate": True, "graduated_from_shanghai_college": False}),
+        ("老公身体不好，家里吃低保，想找个近点的活", {"minimum_living_allowance": True, "wants_job": True}),
+        ("在饭店做厨师，听说饭店可能要关了", {"employment_status": "employed"}),  # not closed yet
+        ("我们公司六月初倒闭了，现在在家", {"employment_status": "unemployed", "unemployed_months": 3}),
+        ("单位经营不善把我裁了", {"employment_status": "unemployed"}),  # 不善 negates nothing that follows
+        ("因为隔离，厂里跟我解除了劳动关系", {"employment_status": "unemployed", "covid_affected_dismissal": True}),
+        ("刚从老家来的上海，还没租到房子", {"resident_in_shanghai": False}),
+        ("户口已经迁过来了", {"shanghai_hukou": True}),
+        ("在上海工作三年了，还没落户", {"employment_status": "employed", "shanghai_hukou": False}),
+        ("在一家连锁超市负责招聘", {"employer_industry": "零售"}),
+        ("想了解稳就业的措施", {}),
+        (
+            "还没register，也没领unemployment benefit",
+            {"registered_unemployed": False, "receiving_unemployment_insurance": False},
+        ),
+    ],
+)
+def test_ages_places_closures_and_employers(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+def test_a_corrected_number() -> None:
+    assert facts("不好意思打错了，是45不是54", asked=["age"]) == {"age": 45}
+    assert facts("不是54，是45", asked=["age"]) == {"age": 45}
