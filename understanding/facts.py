@@ -118,6 +118,7 @@ _NEUTRAL_WORDS = re.compile(r"失业登记|登记失业|失业保险金|失业�
 _JUST_LOST = re.compile(
     r"(?:刚|才|刚刚)[^，。不没要想找]{0,10}(?:失业|被辞|辞退|被裁|裁员|离职|辞职|下岗|没了工作|丢了工作|开除|解除|到期|炒|辞|裁)"
 )
+_RELEASED = re.compile(r"监狱|出狱|刑满|释放|服刑|坐牢|看守所|戒毒所|强制隔离戒毒|判了")
 _SINCE_POINT = re.compile(
     r"劝退|解约|资遣|让我走|被辞|辞退|被裁|裁员|裁了|辞了|炒|离职|辞职|裸辞|优化|撤|关了|下岗|失业|没上班|没工作|倒闭|解除|到期|不续|没续|开除|不干|停工|没了|丢了|歇|出来|完工|"
     r"关门|关的门|才走|刚走|走的|走了|离开|精简|遣散|砍|辞的|裁的|把我|到现在|至今|以来|开始|就"
@@ -135,6 +136,9 @@ _AGE = (
         r"(?P<n>[0-9]{2}|[一二三四五六七八九十]{2,3})(?:了|岁|[，,、 ]|$)"
     ),
     re.compile(r"(?:^|[，,、 ])(?:男|女)[，,、 ](?P<n>[0-9]{2})(?![0-9年个月届])"),
+    re.compile(
+        r"(?:刚满|已满|满)(?P<n>[二三四五六七八九]十[一二三四五六七八九]?|十[六七八九]|[1-9][0-9])(?:岁|周岁)?(?:了|啦|$)"
+    ),
     re.compile(r"(?P<n>[一二三四五六七八九]十)(?:出头|多|好几)(?!年|个|天|月|万|块|元|斤|公里|小时|次|岁的)"),
     re.compile(r"(?P<n>[一二三四五六七八九]十[一二三四五六七八九][一二三四五六七八九])(?!个|年|月)"),
     re.compile(r"(?:才|都|已经|快)(?P<n>[二三四五六七八九]十[一二三四五六七八九]?)(?:岁|了)?$"),
@@ -159,11 +163,16 @@ _YEAR_FORMS = (
 _JUST_GRADUATED = re.compile(r"刚毕业|刚刚毕业|才毕业|毕业不久|刚从[^，。]{1,10}毕业|应届毕业")
 # the writer speaks for an employer (not: 公司的HR说合同不续了)
 _EMPLOYER = re.compile(
-    r"我是[^，。]{0,12}(?:HR|人事|老板|负责人|经理|招聘)|作为(?:HR|人事|企业|单位|老板)|(?:HR|人事)(?:想|问|咨询|请问)|"
+    r"我是[^，。]{0,12}(?:HR|人事|老板|负责人|经理|招聘)|在[^，。]{0,10}(?:做|负责|管|当)[^，。]{0,2}(?:HR|人事|招聘)|作为(?:HR|人事|企业|单位|老板)|(?:HR|人事)(?:想|问|咨询|请问)|"
     r"我们是一家|我们(?:是)?(?:做(?!家长|父母|爸妈|子女|儿女|孩子|老人)|开|[^，。家]{0,6}(?:公司|企业|店|厂|酒店|饭店|餐厅|旅行社|单位|机构|馆|民宿|宾馆|院|房))|"
     r"我们[^，。]{0,5}(?:想|要|打算|准备)招|我们是(?:一家|家|个)?[^，。]{1,8}(?:公司|企业|厂|机构|单位)|"
     r"本公司|我司|企业主|用人单位|想招[^，。]{0,4}(?:人|员|工|个|名)|(?:想|要|准备|打算)招(?!生|考|聘会)|"
     r"(?:公司|单位|店里|我们|厂里)(?:想|要|打算|准备)?招|想招(?:人|几个|一批|些)|招几个|招一批|招用"
+)
+# 我们厂八月初关门了 / 我们公司把我裁了: a worker of the place, not its employer (unless hiring is said)
+_OUR_WORKPLACE_LOST = re.compile(
+    r"^(?!.*(?:招|人事|HR|老板|负责人|经理|我司|本公司|用人单位|吸纳|稳岗|员工|职工))"
+    r".*我们(?:的|那个|这个|那家|这家)?(?:厂|厂子|公司|单位|店)[^，。]{0,8}(?:关门|倒闭|关了|黄了|把我|裁了我|辞了我|不要我)"
 )
 # a reply of one word to the status question that the phrases read only with more words
 _BARE_CHOICE: dict[Any, tuple[str, ...]] = {
@@ -186,6 +195,25 @@ _DIALECT = (("木有", "没有"), ("莫得", "没有"), ("冇", "没有"), ("没
             ("啥子", "什么"), ("寻着", "找着"), ("寻工作", "找工作"), ("俺", "我"), ("米有", "没有"),
             ("上海宁", "上海人"))  # fmt: skip
 _FILLER = re.compile(r"[，。,.!！?？~～…、\s]|吧|啊|呀|呢|哈|嘛|哦|噢|额|呃|的|了|哈哈|吗")
+# Cantonese written as it is spoken (我哋係…、冇工開、俾公司炒咗), read as Mandarin when the message has its own
+# particles: 系 is 是 only then (关系、中文系 elsewhere), and only where it is no part of a word
+_CANTONESE = re.compile(r"咗|嘅|哋|唔|喺|嚟|揾|啲|咩|佢|而家|屋企|冇")
+_CANTONESE_WORDS = (("我哋", "我们"), ("佢哋", "他们"), ("你哋", "你们"), ("哋", "们"), ("唔系", "不是"), ("唔", "不"),
+                    ("冇工开", "没有工作"), ("冇嘢做", "没事做"), ("有冇", "有没有"), ("冇", "没有"), ("喺", "在"),
+                    ("咗", "了"), ("嘅", "的"), ("嚟", "来"), ("揾工", "找工作"), ("揾嘢做", "找事做"), ("揾", "找"),
+                    ("啲", "些"), ("咩", "什么"), ("佢", "他"), ("而家", "现在"), ("屋企", "家里"), ("旧年", "去年"),
+                    ("年尾", "年底"), ("俾", "被"), ("畀", "被"), ("返工", "上班"), ("做嘢", "工作"),
+                    ("休息下", "休息一下"), ("请人", "招人"), ("请些", "招些"), ("点样", "怎样"), ("点解", "为什么"),
+                    ("边度", "哪里"), ("几多", "多少"))  # fmt: skip
+_CANTONESE_IS = re.compile(r"(?<![关联体派院中文山世直谱星])系(?![统列数])")
+
+
+def _from_cantonese(message: str) -> str:
+    if not _CANTONESE.search(message):
+        return message
+    for word, standard in _CANTONESE_WORDS:
+        message = message.replace(word, standard)
+    return _CANTONESE_IS.sub("是", message)
 
 
 @dataclass
@@ -218,12 +246,13 @@ def _employer_by_industry() -> re.Pattern[str]:
     """我们景区… / 我们是一家健身房: we + a business of one of the listed industries speaks for an employer."""
     words = sorted((w for c in FACTS["employer_industry"].options for w in c.says), key=len, reverse=True)
     alternatives = "|".join(map(re.escape, words))
-    return re.compile(rf"我们(?:是|这|这个|这家)?(?:一家|一个|家)?(?:小)?(?:{alternatives})")
+    # 我们是崇明的一家民宿: where it is may stand between
+    return re.compile(rf"我们(?:是|这|这个|这家)?(?:[^，。的]{{1,6}}的)?(?:一家|一个|家)?(?:小)?(?:{alternatives})")
 
 
 def clauses(text: str) -> list[Clause]:
     out: list[Clause] = []
-    visitor = bool(_VISITOR.search(text))
+    visitor = bool(_VISITOR.search(text)) or bool(_FOR_THEM.search(text) and not _MY_RELATIVE.search(text))
     pieces = _CLAUSE_BREAK.split(text)
     breaks = _CLAUSE_BREAK.findall(text)
     for i, piece in enumerate(pieces):
@@ -244,13 +273,31 @@ def clauses(text: str) -> list[Clause]:
         if other and out and out[-1].other_person and not someone and not carries:
             other = False
         out.append(Clause(piece.strip(), question, other, carries))
+    asked_for = next((i for i, c in enumerate(out) if c.question and _ASKED_FOR_THEM.match(c.text)), None)
+    first_other = next((i for i, c in enumerate(out) if c.other_person and c.carries), None)
+    if asked_for is not None and first_other is not None and first_other < asked_for:
+        # 我儿子今年毕业，上海户口，还没找到工作，他能享受什么: all of it is his
+        for i in range(first_other + 1, asked_for):
+            if not out[i].other_person and not _SELF_MARK.search(out[i].text):
+                out[i] = Clause(out[i].text, out[i].question, True, True)
+    for i, (clause, following) in enumerate(itertools.pairwise(list(out))):
+        if _NOT_ME.match(clause.text) and _BUT_THEM.match(following.text):
+            out[i] = Clause(clause.text, clause.question, True)  # 不是我怀孕，是我老婆: said of the other person
     return out
 
 
 _SELF_MARK = re.compile(r"我|本人|自己|俺|咱")
-_VISITOR = re.compile(r"来访者|这位|该人|帮(?:她|他)问")
+_ASKED_FOR_THEM = re.compile(
+    rf"^(?:那|那么|请问)?(?:他|她|{_RELATIVE})(?:能|可以|可不可以|能不能|有没有|符合|算|该|要|去|有什么|有哪些|怎么)"
+)
+# 不是我怀孕，是我老婆怀孕了: what follows 不是我 is told of the one named next
+_NOT_ME = re.compile(r"^(?:并|也|倒)?不是我")  # (我不是上海户口，是我爱人是: the writer's own denial)
+_BUT_THEM = re.compile(rf"^(?:而|其实|那)?是(?:我的?|俺的?)?(?:{_RELATIVE}|他|她|我们家)")
+_VISITOR = re.compile(r"来访者|这位|该人")
+_FOR_THEM = re.compile(r"帮(?:她|他)问")  # the visitor, unless a relative of the writer was named (是我弟弟，…帮他问问)
+_MY_RELATIVE = re.compile(rf"我的?{_RELATIVE}")
 _YOUNG_CHILD = re.compile(r"^(?:我的?|俺的?)?(?:[两三]个|俩)?(?:孩子|宝宝|娃|小孩|二胎|老大|老二)")
-_OWN_AGAIN = re.compile(r"现在|目前|^(?:户口|户籍|本市|上海户|外地户|学历|文化)")
+_OWN_AGAIN = re.compile(r"现在|目前|^(?:户口|户籍|本市|上海户|外地户|学历|文化|家里|我家|家庭|全家)")
 
 
 def _statement_part(clause: Clause) -> str:
@@ -270,6 +317,7 @@ def _statement_part(clause: Clause) -> str:
 def _negated_before(text: str, start: int) -> bool:
     window = text[max(0, start - 10) : start]
     window = re.sub(r"没办法|没法子|没辙|没想到|没准", "", window)  # 没办法只能去找工作: no negation of what follows
+    window = re.sub(r"双非|非(?:985|211|重点|名校|全日制)", "", window)  # 双非本科: a kind of college, still a degree
     if re.search(r"(?:不是|并非)(?:我|说)?(?:不|没有?)$", window):
         return False  # 不是不想干活: two negations are a yes
     for neg in NEGATORS:
@@ -277,15 +325,20 @@ def _negated_before(text: str, start: int) -> bool:
         if pos < 0:
             continue
         between = window[pos + len(neg) :]
-        if neg == "不" and re.match(r"下去|行|好|错|少|多|久|到|住|了|够|停|断", between):
-            continue  # 经营不下去 / 生意不行: not a negation of what follows
+        if neg == "不" and re.match(r"下去|行|好|错|少|多|久|到|住|了|够|停|断|善|景气|佳|济|理想|稳", between):
+            continue  # 经营不下去 / 生意不行 / 经营不善: not a negation of what follows
         # 不是…是 / 但 between cancels; a few characters of other words may stand between (没被认定 / 不在上海住)
         if ("是" in between and neg != "不是") or "但" in between:
             continue
         if re.search(r"就|于是|所以|才|后来", between):
             return False  # 不想干了就辞职了: the negation ends where the next thing that happened begins
+        if neg == "不是" and _WHEN.search(between):
+            return False  # 不是今年毕业的（是去年）: the time is denied, not what happened
         return len(between) <= 6
     return False
+
+
+_WHEN = re.compile(r"今年|去年|前年|明年|上个?月|这个?月|年初|年底|(?:19|20)?[0-9]{2}年|[一二三四五六七八九十]+月")
 
 
 def _negated_after(text: str, end: int) -> bool:
@@ -359,6 +412,9 @@ class _Collector:
 
 # a bare degree word (大专) is weaker than a statement about oneself: 人家招人都要大专 does not undo 初中文化
 _ABOUT_JOBLESSNESS = re.compile(r"失业|没工作|没有工作|待业|下岗|辞|裁|离职|没上班|就业|找工作|工作")
+_OTHER_REGISTER = re.compile(
+    r"低收入|农户|低保|残疾|居住证|户口|户籍|结婚|婚姻|房|车|营业执照|个体|工商|社区|志愿|献血|出生|学籍|考试|报名|公司|企业|店"
+)
 _ABOUT_REGISTERING = frozenset({"registered_unemployed", "employment_status", "unemployed_months"})
 _DROPPED_OUT = re.compile(r"退学|辍学|肄业|没读完|没念完|不读了|不念了")
 
@@ -463,9 +519,9 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 a.fact == "is_college_graduate"
                 and a.value is False
                 and re.fullmatch(r"退学|辍学|肄业", clause_text[m.start : m.end])
-                and _VOCATIONAL.search(clause_text)
+                and (_VOCATIONAL.search(clause_text) or _VOCATIONAL.search(out.message))
             ):
-                continue  # 职校读了一年就退学了: not at college at all, nothing said of a degree
+                continue  # 职校读了一年就退学了 / 不在职校读了，退学了: not at college at all, nothing said of a degree
             if a.fact == "hardship_certified" and _OTHER_CERTIFICATE.match(clause_text[m.end :]):
                 continue  # 认定过低收入: certified as something else
             if a.fact in ("starting_business", "employment_status") and _TOPIC_ONLY.match(clause_text[m.end :]):
@@ -490,6 +546,12 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 out.set(a.fact, a.value, weak=weak, now=now)
             elif not a.primary:
                 continue
+            elif (
+                a.fact == "starting_business"
+                and not intended
+                and not re.search(r"创业|自己干|自己做", clause_text[m.start : m.end])
+            ):
+                continue  # 没开店 / 不是个体户: no business now, nothing said of starting one (不想创业 is)
             elif fact.type == "bool":
                 out.set(a.fact, not a.value)
             elif fact.type == "list":
@@ -529,7 +591,9 @@ def _place_patterns() -> dict[str, re.Pattern[str]]:
         # 武汉读的 (in a message about college)
         "read_in": re.compile(rf"(?:{provinces})(?:的[^，。的]{{1,8}})?(?:读|上|念)的"),
         # 南京大学, 武汉理工: a place and a kind of college
-        "college_elsewhere": re.compile(rf"(?:{provinces})[^，。的]{{0,6}}(?:大学|学院|师范|理工|财经|工业|农业|医科)"),
+        "college_elsewhere": re.compile(
+            rf"(?:{provinces})(?:的)?[^，。的]{{0,6}}(?:大学|学院|师范|理工|财经|工业|农业|医科)"
+        ),
         # 大学在武汉读的, 学校在河南
         "studied_elsewhere": re.compile(rf"(?:大学|本科|大专|研究生|书|学校)(?:是)?在(?:{provinces})(?:读|上|念)?"),
         # 在杭州读的 (in a message about college)
@@ -544,10 +608,11 @@ _TO_GRADUATE = re.compile(r"(?:明年|后年|快|要|将|即将|马上)毕业")
 _LATER = re.compile(
     r"以后|之后|后来|过了|接着|后"
 )  # 四月进了方舱，出来以后…: the dismissal came later, when is not said
+_COLLEGE_FACTS = frozenset({"graduated_from_shanghai_college", "is_college_graduate", "graduation_year"})
 _COLLEGE_CONTEXT = re.compile(r"大学|本科|大专|研究生|毕业|高校|学院|大[一二三四]|研[一二三]")
 
 
-def _read_places(text: str, message: str, out: _Collector) -> None:
+def _read_places(text: str, message: str, out: _Collector, asked: Sequence[str] = ()) -> None:
     patterns = _place_patterns()
     for m in patterns["shanghai_college"].finditer(text):
         name = m.group(0)
@@ -559,9 +624,11 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
             or "毕业于" in text[max(0, m.start() - 6) : m.start()]
             or re.search(r"毕业于|毕业生", message)
         ):
+            if "is_college_graduate" not in out.facts:
+                out.bare_degree = True  # 在交大读，明年毕业生: undone below if the writer is still studying
             out.set("is_college_graduate", True, weak=True)
         return
-    about_college = bool(_COLLEGE_CONTEXT.search(message))
+    about_college = bool(_COLLEGE_CONTEXT.search(message)) or bool(set(asked) & _COLLEGE_FACTS)
     elsewhere = bool(
         patterns["other_college"].search(text)
         or patterns["college_elsewhere"].search(text)
@@ -579,8 +646,9 @@ def _read_places(text: str, message: str, out: _Collector) -> None:
         return  # 户口刚迁到上海，之前是江苏的: where the person was from, not where the hukou is
     for m in patterns["place"].finditer(text):
         before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 4]
-        if re.match(r"^(?:的大学|大学|师范|理工|财经|读|上的|念|工业|农业|医科|学院|科技)", after):
-            continue
+        college_place = re.match(r"^(?:的大学|大学|师范|理工|财经|读|上的|念|工业|农业|医科|学院|科技)", after)
+        if college_place and not before.endswith("老家"):
+            continue  # 武汉读的大学 is where the college was (but 在老家江西读的: also where the writer is from)
         if (
             re.search(r"在$|去$|到$", before)
             and not re.search(r"(?:户口|户籍)[^，。]{0,4}在$|老家在$|家在$", text[max(0, m.start() - 8) : m.start()])
@@ -615,8 +683,8 @@ def _read_age(text: str, out: _Collector) -> None:
 def _read_year(text: str, as_of: dt.date, out: _Collector) -> None:
     for pattern in _YEAR_FORMS:
         m = pattern.search(text)
-        if not m:
-            continue
+        if not m or re.search(r"不是[^，。]{0,3}$", text[: m.start()]):
+            continue  # 不是前年毕业的: a year denied
         year = parse_year(m.group("y"), as_of)  # 毕业两年了 is left out: the blind sets never read a year from it
         if year is not None and 1940 <= year <= as_of.year + 6:
             out.set("graduation_year", year)
@@ -628,9 +696,14 @@ def _read_year(text: str, as_of: dt.date, out: _Collector) -> None:
             out.ambiguous["graduation_year"] = (as_of.year - 1, as_of.year)
 
 
+_YEAR_DENIED = re.compile(r"不是[^，。]{0,3}(?:今年|去年|前年|明年|[0-9]{2,4}年)[^，。]{0,6}毕业")
+
+
 def _read_bare_year(text: str, message: str, as_of: dt.date, out: _Collector) -> None:
     """研究生毕业，2021年: a clause that is only a year, in a message about graduating."""
     m = re.fullmatch(r"(?:是|在)?(?P<y>(?:19|20)[0-9]{2}年?|[0-9]{2}年)(?:的)?", text)
+    if not m and _YEAR_DENIED.search(message):  # 不是今年毕业的，是去年: the year said instead
+        m = re.fullmatch(r"(?:而|其实)?是(?P<y>今年|去年|前年|明年)(?:毕业)?(?:的)?", text)
     if m and "毕业" in message and "graduation_year" not in out.facts:
         year = parse_year(m.group("y"), as_of)
         if year is not None and 1940 <= year <= as_of.year + 6:
@@ -641,6 +714,8 @@ def _read_months(text: str, message: str, asked: Sequence[str], known: Mapping[s
                  out: _Collector) -> None:  # fmt: skip
     """Time out of work: a duration, a point in time or 刚失业, when it is about being out of work."""
     text = _NEUTRAL_WORDS.sub("", text)  # 失业登记上个礼拜办的: the registration's time, not the job's
+    if _RELEASED.search(message) and re.search(r"出来|出狱|释放|放出来", text):
+        return  # 从监狱出来三个月了 / 刑满释放，上个月刚出来: the time since release, not since a job ended
     about_work = bool(_UNEMPLOYMENT_WORDS.search(text))
     told_unemployed = (
         out.facts.get("employment_status") == "unemployed"
@@ -802,6 +877,25 @@ def _read_me_too(all_clauses: list[Clause], out: _Collector) -> None:
         out.set(fact, value if answer is None else answer)
 
 
+_NO_LONGER = re.compile(
+    r"(?:但是?|可是?|不过)?(?:我)?(?:现在|目前|如今|后来|已经|早就|早|也)*(?:不|没|没有)(?:再)?(?:是|算|[\u4e00-\u9fff]{1,2})?(?:了|啦)"
+)
+
+
+def _read_no_longer(all_clauses: list[Clause], out: _Collector) -> None:
+    """以前是低保户，现在不是了 / 以前在美团跑外卖，现在不跑了: what was so before (yes/no facts) is not so now."""
+    for clause, following in itertools.pairwise(all_clauses):
+        if clause.other_person or not _PAST.search(clause.text) or not _NO_LONGER.fullmatch(following.text):
+            continue
+        before = _Collector()
+        before.message = out.message
+        then = _PAST.sub("", clause.text)
+        _read_phrases(then, Clause(then, False, False), before)
+        for fact, value in before.facts.items():
+            if FACTS[fact].type == "bool" and value is True:
+                out.set(fact, False, now=True)
+
+
 def _read_industry(text: str, out: _Collector) -> None:
     # an employer message that names its business but none of the listed industries: any other business
     if "employer_industry" in out.facts:
@@ -816,7 +910,8 @@ def _read_industry(text: str, out: _Collector) -> None:
     for m in _BUSINESS.finditer(text):
         business = m.group("a") or m.group("b") or ""
         business = re.sub(r"^(?:是|我是|我们是)?(?:一家|一个|这家)?", "", business)
-        if business and not _NOT_A_BUSINESS.match(business):
+        if business and not _NOT_A_BUSINESS.match(business) and not business.endswith("的"):
+            # (招用高校毕业生的企业: which companies, not the writer's)
             out.set("employer_industry", "其他")
             return
 
@@ -834,6 +929,7 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
     core = _FILLER.sub("", text)
     stripped = re.sub(r"^(?:就是|就|只是|只有|只)(?=.)", "", core)  # 就初中
     core = re.sub(r"^(?:暂时|目前|现在|眼下|先|还)(?=[不没])", "", core)  # 暂时不考虑
+    core = re.sub(r"^(?:应该|好像|大概|估计|可能|貌似|我记得|印象中)(?:是)?(?=[不没还是有对])", "", core)  # 应该没有
     if not core:
         return
     dont_know = _DONT_KNOW.search(text)
@@ -858,6 +954,9 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
             out.facts.setdefault(asked, [])
     elif fact.type == "int":
         if asked == "age":
+            fixed = re.search(rf"是(?P<n>{NUMBER})岁?不是|不是{NUMBER}岁?是(?P<m>{NUMBER})", core)
+            if fixed:  # 刚才打错了，是38不是36: the number said instead
+                core = fixed.group("n") or fixed.group("m")
             n = chinese_to_int(re.sub(r"[岁了吧啊周]", "", core))
             if n is not None:  # out of range (5, 150) is refused by the form, with a message
                 out.set("age", n)
@@ -901,11 +1000,17 @@ def read(
     asked = [a for a in asked if a in FACTS]
     known = known or {}
     message = to_chinese(text)
+    message = _from_cantonese(message)
+    message = re.sub(r"(?<=[不没])再(?=上海|本市|外地|老家)", "在", message)  # 户口不再上海: 在 typed as 再
     for word, standard in _DIALECT:
         message = message.replace(word, standard)
     out = _Collector()
     out.message = message
-    out.about_joblessness = bool(_ABOUT_JOBLESSNESS.search(message)) or bool(set(asked) & _ABOUT_REGISTERING)
+    out.about_joblessness = (
+        bool(_ABOUT_JOBLESSNESS.search(message))
+        or bool(set(asked) & _ABOUT_REGISTERING)
+        or not _OTHER_REGISTER.search(message)  # 上个月就登记了: to this bot, the register of the jobless
+    )
     reading = Reading()
     all_clauses = clauses(message)
     if _PROXY.search(message) and not _SELF_TOO.search(message):
@@ -914,7 +1019,7 @@ def read(
     reading.is_question = any(c.question for c in all_clauses)
     if (
         audience == "employer"
-        or _EMPLOYER.search(message)
+        or (_EMPLOYER.search(message) and not _OUR_WORKPLACE_LOST.search(message))
         or _employer_by_industry().search(message)
         or "employer_industry" in asked
     ):
@@ -926,7 +1031,7 @@ def read(
         _read_phrases(part, clause, out)
         if clause.other_person:
             continue
-        _read_places(part, message, out)
+        _read_places(part, message, out, asked)
         _read_age(part, out)
         _read_year(part, as_of, out)
         _read_bare_year(part, message, as_of, out)
@@ -943,7 +1048,7 @@ def read(
             part
             and following
             and not _LATER.search(following)
-            and (POINT.search(part) or AGO.search(part))
+            and (POINT.search(part) or AGO.search(part) or RECENT.search(part))
             and not _SINCE_POINT.search(part)
             and _SINCE_POINT.search(following)
         ):
@@ -959,12 +1064,13 @@ def read(
     own = "，".join(p for p in parts if p)  # what the writer says of themselves (我女儿今年大学毕业 is not)
     if (
         "is_college_graduate" not in out.facts
-        and re.search(r"(?:刚|已经|今年|去年|前年)[^，。]{0,3}毕业", own)
+        and re.search(r"(?:刚|已经|今年|去年|前年|[0-9]{2}年)[^，。]{0,3}毕业", own)
         and re.search(r"大学|本科|大专|研究生|硕士|博士|高校", own)
         and out.facts.get("employment_status") != "student"
     ):
         out.set("is_college_graduate", True)  # 今年刚毕业，大学是在老家读的: the degree told in another clause
     _read_me_too(all_clauses, out)
+    _read_no_longer(all_clauses, out)
     if _VOCATIONAL.search(own) and _STOPPED_SCHOOL.search(own) and "vocational_school_student" not in out.facts:
         out.set("vocational_school_student", False)  # 在技校学了一年，现在不读了
     if out.facts.get("employment_status") not in (None, "unemployed"):

@@ -29,6 +29,12 @@ THRESHOLDS = [
     # 100%, 0.58%, i.e. 81.9% before its misses were read)
     ("facts_dev3.yml", 0.97, 0.985, 0.005),
     ("facts_dev4.yml", 0.96, 0.985, 0.01),
+    # facts_dev5 first ran at 86.2% fully right, recall 95.3%, wrong 3.54%, then 98.4%, 99.7%, 0.74%; facts_dev6
+    # first ran at 90.6%, 95.1%, 1.78%, then 90.6%, 95.0%, 1.63% after the fixes made on facts_dev5 alone (before its
+    # misses were read), then 99.1%, 99.9%, 0.30% (the wrong values left are writers' disagreements, e.g. whether
+    # 大龄失业人员 says 失业)
+    ("facts_dev5.yml", 0.96, 0.99, 0.01),
+    ("facts_dev6.yml", 0.97, 0.99, 0.006),
     # never read for development: it measures strangers and does not meet the issue's thresholds (86.6% fully
     # right, recall 93.8%, wrong values 2.80% on 2026-12-02); held at what it reached, so it can only go up
     ("facts_final.yml", 0.86, 0.93, 0.03),

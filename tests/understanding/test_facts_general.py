@@ -457,3 +457,107 @@ def test_times_ages_and_more_ways_of_saying(text: str, expected: dict[str, Any])
 )
 def test_an_answer_then_a_question(asked: str, text: str, expected: dict[str, Any]) -> None:
     assert facts(text, asked=[asked]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Cantonese as it is spoken, read as Mandarin when the message has its particles
+        ("我係外地戶口，喺上海做咗五年嘢", {"shanghai_hukou": False}),
+        ("佢哋唔請人，我而家冇工開", {"employment_status": "unemployed"}),
+        ("我唔想搵工住", {"wants_job": False}),
+        ("屋企係低保戶，我想搵份工", {"minimum_living_allowance": True, "wants_job": True}),
+        ("我哋係開健身房嘅，想請兩個人", {"employer_industry": "文体娱乐"}),
+        ("我在大学读的是中文系，已经毕业了", {"is_college_graduate": True}),  # 系 stays 系 without Cantonese
+        # what was so before and is not now
+        ("之前是残疾人就业的对象，以前吃低保，现在没有了", {"minimum_living_allowance": False}),
+        ("以前是滴滴司机，现在不开了", {"platform_worker": False}),
+        ("原来也算农村劳动力，后来不算了", {"migrant_worker": False}),
+        # 不是我…，是我老婆: said of the one named next
+        ("不是我失业了，是我老公失业了", {}),
+        ("我不是残疾人，是我哥哥，我帮他问问", {}),
+        # 不是 a time: the time is denied, not what happened
+        ("我不是前年本科毕业的，是去年", {"is_college_graduate": True, "graduation_year": 2021}),
+        ("双非院校本科毕业", {"is_college_graduate": True}),
+        # the time since release from prison is no time out of work
+        ("刑满释放两个月了，一直没工作", {"hardship_groups": ["released_prisoner"], "employment_status": "unemployed"}),
+        # a shop not run now says nothing of starting one
+        ("没做生意，也不是个体户，就在厂里上班", {"employment_status": "employed"}),
+        (
+            "外省户籍，在上海念完研究生",
+            {"shanghai_hukou": False, "graduated_from_shanghai_college": True, "is_college_graduate": True},
+        ),
+        ("阳了以后被老板炒鱿鱼了", {"employment_status": "unemployed", "covid_affected_dismissal": True}),
+        ("现在在找新的工作", {"wants_job": True}),
+        ("来访者无就业意愿", {"wants_job": False}),
+    ],
+)
+def test_dialect_no_longer_and_contrasts(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "我是本科，在老家安徽读的",
+            {"is_college_graduate": True, "graduated_from_shanghai_college": False, "shanghai_hukou": False},
+        ),
+        ("我女儿在读大三，外地户口，她能申请见习吗", {}),  # the question is for her: all of it is hers
+        ("我们是松江的一家宾馆，想招两个保洁", {"employer_industry": "住宿"}),
+        ("招用残疾人的单位有什么补贴", {}),  # which employers, not the writer's
+        (
+            "上礼拜体检查出阳性，回来单位就跟我解除了合同",
+            {"employment_status": "unemployed", "covid_affected_dismissal": True, "unemployed_months": 0},
+        ),
+        ("失业登记前几天已经登记了", {"registered_unemployed": True}),
+        ("28 y/o，no Shanghai hukou", {"age": 28, "shanghai_hukou": False}),
+        ("planning to open a shop", {}),
+    ],
+)
+def test_places_employers_and_english(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        ("registered_unemployed", "好像还没有", {"registered_unemployed": False}),
+        ("receiving_unemployment_insurance", "应该是在领的", {"receiving_unemployment_insurance": True}),
+        ("graduated_from_shanghai_college", "在成都念的", {"graduated_from_shanghai_college": False}),
+    ],
+)
+def test_hedged_and_placed_answers(asked: str, text: str, expected: dict[str, Any]) -> None:
+    assert facts(text, asked=[asked]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("刚满二十了", {"age": 20}),
+        ("没满十八", {}),
+        ("我是上海体院毕业的", {"is_college_graduate": True, "graduated_from_shanghai_college": True}),
+        ("我是广州的大学读的本科", {"is_college_graduate": True, "graduated_from_shanghai_college": False}),
+        ("老公身体不好，家里吃低保，想找个近点的活", {"minimum_living_allowance": True, "wants_job": True}),
+        ("在饭店做厨师，听说饭店可能要关了", {"employment_status": "employed"}),  # not closed yet
+        ("我们公司六月初倒闭了，现在在家", {"employment_status": "unemployed", "unemployed_months": 3}),
+        ("单位经营不善把我裁了", {"employment_status": "unemployed"}),  # 不善 negates nothing that follows
+        ("因为隔离，厂里跟我解除了劳动关系", {"employment_status": "unemployed", "covid_affected_dismissal": True}),
+        ("刚从老家来的上海，还没租到房子", {"resident_in_shanghai": False}),
+        ("户口已经迁过来了", {"shanghai_hukou": True}),
+        ("在上海工作三年了，还没落户", {"employment_status": "employed", "shanghai_hukou": False}),
+        ("在一家连锁超市负责招聘", {"employer_industry": "零售"}),
+        ("想了解稳就业的措施", {}),
+        (
+            "还没register，也没领unemployment benefit",
+            {"registered_unemployed": False, "receiving_unemployment_insurance": False},
+        ),
+    ],
+)
+def test_ages_places_closures_and_employers(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+def test_a_corrected_number() -> None:
+    assert facts("不好意思打错了，是45不是54", asked=["age"]) == {"age": 45}
+    assert facts("不是54，是45", asked=["age"]) == {"age": 45}
