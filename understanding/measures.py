@@ -63,7 +63,7 @@ GAP_REGEX = ".{0,6}"
 # A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
 # 除了 is no negation: 除了失业金还有什么 asks about more than 失业金, not without it.
 _NEGATION = re.compile(
-    r"((不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不)"
+    r"((不一定是|不一定|不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不)"
     r"|(不|没|没有|并不|从没|还没)(打算|想|准备|考虑|计划|想过|打算过))$"
 )
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没|想不想|要不要|打不打算|准不准备)$")
