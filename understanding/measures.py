@@ -792,10 +792,11 @@ def _coordinated(lex: Lexicon, text: str, audience: str) -> list[str]:
     return found
 
 
-def _as_one_of_them(lex: Lexicon, hits: _Hits, audience: str) -> list[str]:
+def _as_one_of_them(lex: Lexicon, hits: _Hits, audience: str, told: bool = False) -> list[str]:
     """Someone of a group of 四(三) telling of themselves (我是视障的，想自己开个按摩店) is answered as one of the
-    group too: the subsidies for 就业困难人员 beside what they asked for."""
-    if audience != "person" or not hits("self_words"):
+    group too: the subsidies for 就业困难人员 beside what they asked for. A plight told without a question
+    (刑满释放半年了，四十多岁，到处碰壁) is someone's own even with no 我 in it."""
+    if audience != "person" or not (told or hits("self_words")):
         return []
     if not hits("hardship_self") and not (hits("older_unemployed") and hits("unemployed")):
         return []
@@ -829,8 +830,8 @@ def match_question(text: str) -> QuestionMatch:
     fuzzy = _fuzzy_names(lex, clean)
     scored = _score_measures(lex, hits, audience, fuzzy)
     top = scored[0].score if scored else 0.0
-    one_of_them = _as_one_of_them(lex, hits, audience)
     told = asked_part == clean and _clauses(text) >= 2
+    one_of_them = _as_one_of_them(lex, hits, audience, told and not asks and not needs)
     if not asks and not needs and told and (_situation(scored, hits) or one_of_them):
         # 我和老公都下岗了，家里没人上班: someone telling their plight to a policy bot wants to hear; so does someone
         # telling of themselves as one of 四(三)'s groups (五十五岁，下岗好多年了，日子挺难的)
