@@ -63,7 +63,7 @@ GAP_REGEX = ".{0,6}"
 # A term right after one of these does not count (不是大学生, 没失业); a question form (有没有, 是不是) does.
 # 除了 is no negation: 除了失业金还有什么 asks about more than 失业金, not without it.
 _NEGATION = re.compile(
-    r"((不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不)"
+    r"((不一定是|不一定|不是|并非|不算|不属于|不在|没上过|没读过|没当过|没有|没|非|未|不)"
     r"|(不|没|没有|并不|从没|还没)(打算|想|准备|考虑|计划|想过|打算过))$"
 )
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没|想不想|要不要|打不打算|准不准备)$")
@@ -792,10 +792,13 @@ def _coordinated(lex: Lexicon, text: str, audience: str) -> list[str]:
     return found
 
 
-def _as_one_of_them(lex: Lexicon, hits: _Hits, audience: str) -> list[str]:
+def _as_one_of_them(lex: Lexicon, hits: _Hits, audience: str, told: bool = False) -> list[str]:
     """Someone of a group of 四(三) telling of themselves (我是视障的，想自己开个按摩店) is answered as one of the
-    group too: the subsidies for 就业困难人员 beside what they asked for."""
-    if audience != "person" or not hits("self_words") or not hits("hardship_self"):
+    group too: the subsidies for 就业困难人员 beside what they asked for. A plight told without a question
+    (刑满释放半年了，四十多岁，到处碰壁) is someone's own even with no 我 in it."""
+    if audience != "person" or not (told or hits("self_words")):
+        return []
+    if not hits("hardship_self") and not (hits("older_unemployed") and hits("unemployed")):
         return []
     return ["hardship_subsidies"]
 
@@ -827,8 +830,12 @@ def match_question(text: str) -> QuestionMatch:
     fuzzy = _fuzzy_names(lex, clean)
     scored = _score_measures(lex, hits, audience, fuzzy)
     top = scored[0].score if scored else 0.0
-    if not asks and not needs and asked_part == clean and _clauses(text) >= 2 and _situation(scored, hits):
-        needs = True  # 我和老公都下岗了，家里没人上班: someone telling their plight to a policy bot wants to hear
+    told = asked_part == clean and _clauses(text) >= 2
+    one_of_them = _as_one_of_them(lex, hits, audience, told and not asks and not needs)
+    if not asks and not needs and told and (_situation(scored, hits) or one_of_them):
+        # 我和老公都下岗了，家里没人上班: someone telling their plight to a policy bot wants to hear; so does someone
+        # telling of themselves as one of 四(三)'s groups (五十五岁，下岗好多年了，日子挺难的)
+        needs = True
     oos = _out_of_scope(lex, hits)
 
     def result(kind: str, ids: Sequence[str] = (), **kw: Any) -> QuestionMatch:
@@ -845,7 +852,7 @@ def match_question(text: str) -> QuestionMatch:
         return result("none")
     if oos is not None and oos[1] > top and (asks or oos[1] >= STATEMENT_MIN):
         return result("out_of_scope", topic=oos[0].name)
-    if needs and top < STATEMENT_MIN:
+    if needs and top < STATEMENT_MIN and not one_of_them:
         return result("none")
 
     selected = [s.id for s in _select(scored)]
@@ -865,13 +872,15 @@ def match_question(text: str) -> QuestionMatch:
         specific = [
             s.id for s in _select(scored) if s.score >= STATEMENT_MIN and (s.id in members or _topical(lex, s, fam))
         ]
-        return result("family", [*specific, *members, *_as_one_of_them(lex, hits, audience)], family=fam.name)
+        return result("family", [*specific, *members, *one_of_them], family=fam.name)
     if selected:
         if asks:
             pointed = {s.id for s in scored if s.score >= STATEMENT_MIN}
             more = (i for i in _coordinated(lex, clean, audience) if i in pointed)
             selected = list(_ordered([*selected, *more]))[:MAX_MEASURES]
-        return result("measure", [*selected, *_as_one_of_them(lex, hits, audience)][: MAX_MEASURES + 1])
+        return result("measure", [*selected, *one_of_them][: MAX_MEASURES + 1])
+    if one_of_them and not asks:
+        return result("measure", one_of_them)  # 我是残疾人，家里也困难: what the group gets
     if asks and (markers["policy_words"].found_in(clean) or scored):
         weak = [s.id for s in scored if s.score >= 3.0][:MAX_CANDIDATES]
         if len(weak) < 2:
