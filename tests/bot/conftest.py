@@ -17,7 +17,7 @@ from bot.web.settings import WebSettings
 from caselog.migrate import upgrade
 from caselog.models import Assessment, AssessmentResult, Case, Turn
 from caselog.queries import create_staff_user
-from tests.bot.standins import STANDIN_TOKEN, FakeRasa, canned_assessment
+from tests.bot.standins import STANDIN_TOKEN, TELEGRAM_TOKEN, FakeRasa, FakeTelegram, canned_assessment
 
 STAFF = ("zhang.san", "correct-horse-12")
 SALT = b"web-test-salt"
@@ -43,6 +43,18 @@ def engine(db_url: str) -> Iterator[sa.Engine]:
 @pytest.fixture()
 def fake_rasa() -> Iterator[FakeRasa]:
     with FakeRasa() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest.fixture()
+def rasa(fake_rasa: FakeRasa) -> FakeRasa:
+    """The Telegram tests' name for the stand-in Rasa."""
+    return fake_rasa
+
+
+@pytest.fixture()
+def tg() -> Iterator[FakeTelegram]:
+    with FakeTelegram(TELEGRAM_TOKEN) as server:
         yield server  # type: ignore[misc]
 
 

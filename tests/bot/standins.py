@@ -221,6 +221,7 @@ GRADUATE_FACTS = {
     "resident_in_shanghai": True,
 }
 STANDIN_TOKEN = "standin-rasa-api-token"
+TELEGRAM_TOKEN = "123456:TEST-token_abc"  # the stand-in Bot API's bot token (tests/bot/conftest.py: tg)
 HANDOFF_TEXT = "需要真人帮忙的话：已请工作人员来回答您。"
 RARE_SITUATIONS = {
     "text": "下面这些情况，您有吗？（可多选）",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -14,23 +14,11 @@ from bot.identity import sender_id
 from bot.rasa_client import UNAVAILABLE_TEXT, RasaClient
 from bot.telegram_bot import RATE_LIMIT_TEXT, SECRET_HEADER, TelegramConfig, build_application, running
 from rules.vocabulary import OPINION
-from tests.bot.standins import FakeRasa, FakeTelegram, canned_assessment, free_port
+from tests.bot.standins import TELEGRAM_TOKEN, FakeRasa, FakeTelegram, canned_assessment, free_port
 
-TOKEN = "123456:TEST-token_abc"
+TOKEN = TELEGRAM_TOKEN
 SALT = b"test-salt"
 USER = 777001
-
-
-@pytest.fixture()
-def tg() -> Iterator[FakeTelegram]:
-    with FakeTelegram(TOKEN) as server:
-        yield server  # type: ignore[misc]
-
-
-@pytest.fixture()
-def rasa() -> Iterator[FakeRasa]:
-    with FakeRasa() as server:
-        yield server  # type: ignore[misc]
 
 
 def make_config(tg: FakeTelegram, rasa_url: str, **kw: object) -> TelegramConfig:

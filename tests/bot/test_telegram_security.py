@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -24,20 +23,6 @@ from tests.bot.standins import FakeRasa, FakeTelegram
 from tests.bot.test_telegram import USER, make_config, wait_calls
 
 GROUP = -100123456
-
-
-@pytest.fixture()
-def tg() -> Iterator[FakeTelegram]:
-    from tests.bot.test_telegram import TOKEN
-
-    with FakeTelegram(TOKEN) as server:
-        yield server  # type: ignore[misc]
-
-
-@pytest.fixture()
-def rasa() -> Iterator[FakeRasa]:
-    with FakeRasa() as server:
-        yield server  # type: ignore[misc]
 
 
 def _group_text(tg: FakeTelegram, text: str, user: int = USER) -> None:

@@ -6,13 +6,6 @@ in order once PostgreSQL is back; the conversation side (spool writes) never fai
 
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -28,72 +21,17 @@ from caselog.migrate import upgrade
 from caselog.models import Turn
 from caselog.spool import Spool
 from tests.caselog.events import Conversation
+from tests.pg_cluster import Cluster, throwaway_cluster
 
-PG_BINS = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 MESSAGES = 600
 
 pytestmark = pytest.mark.postgres
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Cluster:
-    def __init__(self, root: Path, port: int) -> None:
-        self.root = root
-        self.data = root / "data"
-        self.port = port
-        self.bin = Path(PG_BINS[-1])
-        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-
-    def _run(self, *args: str) -> None:
-        subprocess.run([*self.as_postgres, *args], check=True, capture_output=True, timeout=120)
-
-    def init(self) -> None:
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
-
-    def start(self) -> None:
-        opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=on"
-        log = str(self.root / "log")
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", log, "-w", "start")
-
-    def crash(self) -> None:
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
-
-    def stop(self) -> None:
-        subprocess.run(
-            [*self.as_postgres, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"],
-            capture_output=True,
-            timeout=120,
-        )
-
-
 @pytest.fixture()
 def cluster() -> Iterator[Cluster]:
-    if not PG_BINS:
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL server binaries (/usr/lib/postgresql/*/bin) are needed when CI=true")
-        pytest.skip("no PostgreSQL server binaries")
-    if os.geteuid() == 0:
-        owner = pwd.getpwnam("postgres")
-    elif pwd.getpwuid(os.geteuid()).pw_name == "postgres":
-        owner = None
-    else:
-        pytest.skip("initdb must run as root (via runuser) or as the postgres user")
-    root = Path(tempfile.mkdtemp(prefix="caselog-pg-"))
-    if owner is not None:
-        os.chown(root, owner.pw_uid, owner.pw_gid)
-    c = Cluster(root, _free_port())
-    c.init()
-    c.start()
-    try:
+    with throwaway_cluster("caselog-pg-") as c:
         yield c
-    finally:
-        c.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_drain_survives_a_postgres_crash_mid_stream(cluster: Cluster, tmp_path: Path) -> None:

@@ -8,14 +8,9 @@ redis-server on a free port, and stops those.
 
 from __future__ import annotations
 
-import os
-import pwd
-import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,17 +22,15 @@ from caselog import drain
 from caselog.db import make_engine
 from caselog.models import Case
 from caselog.spool import Spool, hash_sender
-from tests.caselog.test_outage import PG_BINS, Cluster
+from tests.pg_cluster import Cluster, throwaway_cluster
 from tests.scale.conftest import (
     PERSONAS,
     RedisServer,
     assessment_of,
-    free_port,
     layout_env,
     require_layout,
     running_layout,
     say,
-    skip_or_fail,
     texts,
     tracker,
 )
@@ -48,25 +41,8 @@ PERSONA = PERSONAS[0]
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
-    if not PG_BINS:
-        skip_or_fail("no PostgreSQL server binaries (/usr/lib/postgresql/*/bin)")
-    if os.geteuid() == 0:
-        owner = pwd.getpwnam("postgres")
-    elif pwd.getpwuid(os.geteuid()).pw_name == "postgres":
-        owner = None
-    else:
-        pytest.skip("initdb must run as root (via runuser) or as the postgres user")
-    root = Path(tempfile.mkdtemp(prefix="scale-pg-"))
-    if owner is not None:
-        os.chown(root, owner.pw_uid, owner.pw_gid)
-    c = Cluster(root, free_port())
-    c.init()
-    c.start()
-    try:
+    with throwaway_cluster("scale-pg-") as c:
         yield c
-    finally:
-        c.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
