@@ -30,6 +30,7 @@ from understanding.times import AGO, POINT, RECENT, months_since, months_since_p
 
 NEGATORS = (
     "并没有",
+    "懒得",
     "还没有",
     "从来没",
     "从没",
@@ -48,8 +49,8 @@ NEGATORS = (
 )
 # after a phrase: 失业登记还没做 / 失业金没领 / 低保没有
 _POST_NEGATION = re.compile(
-    r"^(?:我们家|我家|咱家|家里|我们)?[我也还都却]{0,2}(?:一直|至今|始终|迟迟|暂时|目前|到现在)?"
-    r"(?:(?:还没有|还没|没有|没|未|不)(?:来得及|顾上|时间|空|去)?(?:[做办弄去领登记认定申请有过批干跑开送当接]|通过|下来|评上|拿到|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
+    r"^(?:的事情?|这事|那事|这个|那个|这块)?(?:我们家|我家|咱家|家里|我们)?[我也还都却]{0,2}(?:一直|至今|始终|迟迟|暂时|目前|到现在|先|暂)?"
+    r"(?:(?:还没有|还没|没有|没|未|不)(?:来得及|顾上|时间|空|敢去|敢|去)?(?:[做办弄去领登记认定申请有过批干跑开送当接]|通过|下来|评上|拿到|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
     r"|(?:不是|并不是)(?:的|啊|呀)?$)"
 )
 _CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|但(?![凡愿])|可是|不过|而且|并且|然后|所以|只是|另外")
@@ -186,7 +187,9 @@ _YES = re.compile(
     r"办过|办好|做过|做了|弄过|弄好|登记了|登记过|认定了|认定过|"
     r"要|想|会|打算|有这个打算|有这个想法|有打算|有想法|可以|好的|yes|yeah|yep)"
 )
-_NO = re.compile(r"^(?:不是|不|没有|没|无|否|还没|还没有|未|都不是|都没有|都没|一个都没有|啥都没|没呢|no|nope|nah)")
+_NO = re.compile(
+    r"^(?:哪有|哪里有|哪儿有|不是|不|没有|没|无|否|还没|还没有|未|都不是|都没有|都没|一个都没有|啥都没|没呢|no|nope|nah)"
+)
 _NONE_OF_THEM = re.compile(
     r"都不是|都没有|都没|都不|一个都不|哪个都不|没有这些|没这些|以上都不|全都不|都不符合|都不属于|啥都不是|无"
 )
@@ -260,6 +263,8 @@ def clauses(text: str) -> list[Clause]:
         if not piece.strip():
             continue
         question = bool(_QUESTION_WORDS.search(piece)) or ending in ("?", "？")
+        if question and _RHETORICAL.match(piece.strip()) and ending not in ("?", "？"):
+            question = False  # 哪有什么失业金: a no, not a question
         someone = _OTHER_PERSON.search(piece)
         # 老婆和我都下岗了 / 老板把我辞了: the writer is in the clause too
         other = bool(someone) and not _WITH_ME.search(piece) and "我" not in piece[someone.end() :]
@@ -281,17 +286,19 @@ def clauses(text: str) -> list[Clause]:
             if not out[i].other_person and not _SELF_MARK.search(out[i].text):
                 out[i] = Clause(out[i].text, out[i].question, True, True)
     for i, (clause, following) in enumerate(itertools.pairwise(list(out))):
-        if _NOT_ME.match(clause.text) and _BUT_THEM.match(following.text):
+        if _NOT_ME.search(clause.text) and _BUT_THEM.match(following.text):
             out[i] = Clause(clause.text, clause.question, True)  # 不是我怀孕，是我老婆: said of the other person
     return out
 
 
 _SELF_MARK = re.compile(r"我|本人|自己|俺|咱")
+_RHETORICAL = re.compile(r"(?:哪有|哪来|哪里有|哪儿有)(?:的)?(?:什么|啥)")
 _ASKED_FOR_THEM = re.compile(
     rf"^(?:那|那么|请问)?(?:他|她|{_RELATIVE})(?:能|可以|可不可以|能不能|有没有|符合|算|该|要|去|有什么|有哪些|怎么)"
 )
 # 不是我怀孕，是我老婆怀孕了: what follows 不是我 is told of the one named next
-_NOT_ME = re.compile(r"^(?:并|也|倒)?不是我")  # (我不是上海户口，是我爱人是: the writer's own denial)
+# (我不是上海户口，是我爱人是: the writer's own denial); 残疾的不是我，是我儿子
+_NOT_ME = re.compile(r"^(?:并|也|倒)?不是我|的(?:并|也|倒)?不是我$")
 _BUT_THEM = re.compile(rf"^(?:而|其实|那)?是(?:我的?|俺的?)?(?:{_RELATIVE}|他|她|我们家)")
 _VISITOR = re.compile(r"来访者|这位|该人")
 _FOR_THEM = re.compile(r"帮(?:她|他)问")  # the visitor, unless a relative of the writer was named (是我弟弟，…帮他问问)
@@ -300,15 +307,26 @@ _YOUNG_CHILD = re.compile(r"^(?:我的?|俺的?)?(?:[两三]个|俩)?(?:孩子|�
 _OWN_AGAIN = re.compile(r"现在|目前|^(?:户口|户籍|本市|上海户|外地户|学历|文化|家里|我家|家庭|全家)")
 
 
+_ASKING_FOR = re.compile(r"(?:帮|替|给)(?:我的?)?[^，。我]{1,4}?(?:问|咨询|打听)")
+# a neighbour's or a friend's household is not the writer's (我邻居家是低保户)
+_NOT_KIN = re.compile(
+    r"^(?:是|就是)?(?:我的?|我们|俺的?)?(?:朋友|同事|室友|邻居|老板|领导|上司|老乡|房东|男朋友|女朋友|对象|同学)"
+)
+
+
 def _statement_part(clause: Clause) -> str:
     """The words of a question clause that state something about oneself (before its question words); nothing of
     a supposition (如果我被辞退了 / 万一怀孕了) or of hearsay (听说…)."""
     if _SUPPOSE.search(clause.text) or _HEARSAY.search(clause.text):
         return ""
+    text = clause.text
+    asking_for = _ASKING_FOR.search(text)
+    if asking_for:
+        text = text[: asking_for.start()]  # 就是想帮我嫂子问问孕妇能领什么: the rest is the other's question
     if not clause.question:
-        return clause.text
-    match = _QUESTION_WORDS.search(clause.text)
-    head = clause.text[: match.start()] if match else clause.text
+        return text
+    match = _QUESTION_WORDS.search(text)
+    head = text[: match.start()] if match else text
     if _FIRST_PERSON.search(head) or _SELF_STATE.search(head):
         return head
     return ""
@@ -438,6 +456,10 @@ _VOCATIONAL = re.compile(r"职校|技校|中职|高职|职高|中专|职业学�
 _OTHER_CERTIFICATE = re.compile(r"(?:为|了|过)?[^，。]{0,2}(?:低收入|低保|残疾|困难家庭|贫困)")
 _TOPIC_ONLY = re.compile(r"的?(?:风险|成本|门槛|太难|很难|难不难|不容易|不好做)")
 # 现在不读了 / 早就不上学了 (of a vocational school): no longer its student
+# 学历就是中专 / 中专毕业: the schooling the writer had, not a vocational school they were at
+_SCHOOLING_TOLD = re.compile(
+    r"(?:学历|文化)[^，。]{0,4}(?:中专|技校|职高|中技)|(?:中专|技校|职高|中技)(?:学历|文化|毕业)"
+)
 _STOPPED_SCHOOL = re.compile(r"(?:现在|已经|早就|早)(?:不|没|没有)(?:读|上学|念|在读|上)(?:了|书)?")
 _NOT_A_JOB = re.compile(r"[^，。]{0,5}(?:实习|房子|房|对象|学校|培训|补习|中介|律师|人问|人咨询)")
 
@@ -482,7 +504,11 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
         intended = bool(_INTENT.search(clause_text[: m.start]))
         for a in m.assignments:
             mother = a.fact == "pregnant_or_nursing" and _CHILD.match(clause.text)
-            if clause.other_person and not mother and (a.fact not in _FAMILY_LEVEL or a.value in _PERSONAL_GROUPS):
+            if (
+                clause.other_person
+                and not mother
+                and (a.fact not in _FAMILY_LEVEL or a.value in _PERSONAL_GROUPS or _NOT_KIN.match(clause.text))
+            ):
                 continue  # 我老公是残疾人: his group, not the writer's (a family's groups are the family's)
             if a.fact in _CURRENT_ONLY and (intended or (past and a.value != "unemployed")):
                 continue
@@ -1061,6 +1087,12 @@ def read(
         and not _GRADUATED.search(message)
     ):
         out.facts.pop("is_college_graduate", None)  # 硕士在读 / master student, 研三: not yet a graduate
+    if (
+        out.facts.get("employment_status") == "student"
+        and out.facts.get("is_college_graduate") is False
+        and re.search(r"不是[^，。]{0,3}毕业生", message)
+    ):
+        out.facts.pop("is_college_graduate")  # 还在读书，不是毕业生: not graduating yet, nothing said of a degree
     own = "，".join(p for p in parts if p)  # what the writer says of themselves (我女儿今年大学毕业 is not)
     if (
         "is_college_graduate" not in out.facts
@@ -1071,7 +1103,12 @@ def read(
         out.set("is_college_graduate", True)  # 今年刚毕业，大学是在老家读的: the degree told in another clause
     _read_me_too(all_clauses, out)
     _read_no_longer(all_clauses, out)
-    if _VOCATIONAL.search(own) and _STOPPED_SCHOOL.search(own) and "vocational_school_student" not in out.facts:
+    if (
+        _VOCATIONAL.search(own)
+        and _STOPPED_SCHOOL.search(own)
+        and "vocational_school_student" not in out.facts
+        and not _SCHOOLING_TOLD.search(own)
+    ):
         out.set("vocational_school_student", False)  # 在技校学了一年，现在不读了
     if out.facts.get("employment_status") not in (None, "unemployed"):
         out.facts.pop("unemployed_months", None)  # 去年离职后自己开了个工作室: no longer out of work

@@ -561,3 +561,37 @@ def test_ages_places_closures_and_employers(text: str, expected: dict[str, Any])
 def test_a_corrected_number() -> None:
     assert facts("不好意思打错了，是45不是54", asked=["age"]) == {"age": 45}
     assert facts("不是54，是45", asked=["age"]) == {"age": 45}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a negation after the topic words (的事 / 那个) and a subject
+        ("创业的事先不考虑了", {"starting_business": False}),
+        ("开店的事先不考虑", {}),
+        ("就业困难人员认定我一直没敢去办", {"hardship_certified": False}),
+        ("失业登记那个我是一直没有去", {"registered_unemployed": False}),
+        ("一直懒得去做失业登记", {"registered_unemployed": False}),
+        ("失业登记倒不是没办，早办了", {"registered_unemployed": True}),
+        # the benefit: not fetched, stopped, still running, a rhetorical no
+        ("失业保险金我还没去办", {"receiving_unemployment_insurance": False}),
+        ("失业金上个月就停了", {"receiving_unemployment_insurance": False}),
+        ("失业金还没有领完呢", {"receiving_unemployment_insurance": True}),
+        ("哪来的什么失业金啊", {"receiving_unemployment_insurance": False}),
+        ("户口也不在上海", {"shanghai_hukou": False}),
+        ("学历只有初中", {"is_college_graduate": False}),
+        ("早就不念书了，学历是技校", {"is_college_graduate": False}),
+        # said of someone else: X的不是我，是…; asking on another's behalf; a neighbour's household
+        ("失业的不是我，是我老公", {}),
+        ("我是男的，就是替我同事问问哺乳期的待遇", {"pregnant_or_nursing": False}),
+        ("我朋友家是低保户", {}),
+        ("还在上学，不是应届毕业生，大二", {"employment_status": "student", "in_graduating_year": False}),
+        ("没有固定单位，平时跑跑外卖", {"employment_status": "flexible", "platform_worker": True}),
+    ],
+)
+def test_negation_scope_and_whose(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+def test_a_rhetorical_no_answers() -> None:
+    assert facts("哪里有", asked=["receiving_unemployment_insurance"]) == {"receiving_unemployment_insurance": False}
