@@ -1011,6 +1011,18 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
             out.set(asked, "其他")
 
 
+# typed as in a chat: a space or an emoji between Chinese words ends a clause as a comma would
+# (我43 离职半年多了 失业登记办了 失业金没领到); spaces inside English or between numbers stay
+_CHAT_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
+
+
+def _chat_breaks(message: str) -> str:
+    message = _EMOJI.sub("，", message)
+    message = _CHAT_SPACE.sub("，", message)
+    return re.sub(r"，*([，。！？；])[，]*", r"\1", message).strip("，")
+
+
 def read(
     text: str,
     *,
@@ -1030,6 +1042,7 @@ def read(
     message = re.sub(r"(?<=[不没])再(?=上海|本市|外地|老家)", "在", message)  # 户口不再上海: 在 typed as 再
     for word, standard in _DIALECT:
         message = message.replace(word, standard)
+    message = _chat_breaks(message)
     out = _Collector()
     out.message = message
     out.about_joblessness = (

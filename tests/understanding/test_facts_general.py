@@ -595,3 +595,26 @@ def test_negation_scope_and_whose(text: str, expected: dict[str, Any]) -> None:
 
 def test_a_rhetorical_no_answers() -> None:
     assert facts("哪里有", asked=["receiving_unemployment_insurance"]) == {"receiving_unemployment_insurance": False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # typed as in a chat: spaces and emoji instead of commas end a clause (and a negation's reach)
+        (
+            "我39 辞职四个月了 失业登记做了 失业金还没领 户口在外地",
+            {
+                "age": 39,
+                "employment_status": "unemployed",
+                "unemployed_months": 4,
+                "registered_unemployed": True,
+                "receiving_unemployment_insurance": False,
+                "shanghai_hukou": False,
+            },
+        ),
+        ("不想自己干 只想找份稳定的班上😅 44", {"starting_business": False, "wants_job": True, "age": 44}),
+        ("外地户口🙃在上海住了五年", {"shanghai_hukou": False, "resident_in_shanghai": True}),
+    ],
+)
+def test_spaces_and_emoji_end_a_clause(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
