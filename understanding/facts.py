@@ -50,7 +50,7 @@ NEGATORS = (
 # after a phrase: 失业登记还没做 / 失业金没领 / 低保没有
 _POST_NEGATION = re.compile(
     r"^(?:的事情?|这事|那事|这个|那个|这块)?(?:我们家|我家|咱家|家里|我们)?[我也还都却]{0,2}(?:一直|至今|始终|迟迟|暂时|目前|到现在|先|暂)?"
-    r"(?:(?:还没有|还没|没有|没|未|不)(?:来得及|顾上|时间|空|敢去|敢|去)?(?:[做办弄去领登记认定申请有过批干跑开送当接]|通过|下来|评上|拿到|考虑|打算|想|要|会|需要|用|$|[，。,!！]?$)"
+    r"(?:(?:还没有|还没|没有|没|未|不)(?:来得及|顾上|时间|空|敢去|敢|去)?(?:[做办弄去领登记认定申请有过批干跑开送当接]|通过|下来|评上|拿到|(?:考虑|打算|想|要|会|需要|用)?(?:了|的|啊|呢)?[，。,!！]?$)"
     r"|(?:不是|并不是)(?:的|啊|呀)?$)"
 )
 _CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|但(?![凡愿])|可是|不过|而且|并且|然后|所以|只是|另外")
@@ -108,7 +108,7 @@ _UNEMPLOYMENT_WORDS = re.compile(
 # a duration that is how long someone did something else: 干了二十年, 怀孕五个月, 住了八年, 戒了两年
 _OTHER_DURATION = re.compile(
     r"(?:干了|工作了|做了|上了|上班|干过|做过|工龄|怀孕|怀了|孕|住了|住|待了|呆了|生活了|戒了|服刑|判了|读了|学了|开了|跑|"
-    r"送|领了|交了|缴了|打工|来上海|在上海|毕业|隔离|关了|坐了|找工作|找活|找了|生完|生了|生下|出生|宝宝|孩子|娃|活干)[^，。]{0,3}$"
+    r"送|领了|交了|缴了|打工|来上海|在上海|毕业|隔离|关了|坐了|找工作|找活|找了|生完|生了|生下|出生|宝宝|孩子|娃|活干|差|还有|还要)[^，。]{0,3}$"
 )
 # a span of time; months need 个 (三个月), since 三月 is March
 _DURATION = re.compile(
@@ -443,10 +443,11 @@ def _is_student_fact(a: Assignment) -> bool:
     )
 
 
-_HIRING = re.compile(r"录用|录取|offer|入职通知|聘用")
+_HIRING = re.compile(r"录用|录取|offer|入职通知|聘用|面试")
 _BARE_WORDS = frozenset({"本科", "大专", "硕士", "博士", "研究生", "毕业生"})
 _CURRENT_ONLY = frozenset({"employment_status", "platform_worker", "hired_as_teacher"})
 # a state that is now or not at all: 低保之前吃过 / 想领失业金 / 想要个孩子 do not say it is so now
+_DONE_ONLY = frozenset({"registered_unemployed", "hardship_certified", "receiving_unemployment_insurance"})
 _NOW_ONLY = frozenset({"minimum_living_allowance", "receiving_unemployment_insurance", "pregnant_or_nursing"})
 
 
@@ -510,6 +511,8 @@ def _read_phrases(clause_text: str, clause: Clause, out: _Collector) -> list[_Ma
                 and (a.fact not in _FAMILY_LEVEL or a.value in _PERSONAL_GROUPS or _NOT_KIN.match(clause.text))
             ):
                 continue  # 我老公是残疾人: his group, not the writer's (a family's groups are the family's)
+            if a.fact in _DONE_ONLY and a.value is True and intended and not negated:
+                continue  # 想办失业登记: not done yet, and not said to be undone either
             if a.fact in _CURRENT_ONLY and (intended or (past and a.value != "unemployed")):
                 continue
             over = bool(re.match(r"(?:已经|都)?(?:结束|休完|过了|完了|满了)", clause_text[m.end :]))  # 产假结束后
@@ -973,7 +976,7 @@ def _bare_answer(text: str, asked: str, as_of: dt.date, out: _Collector, unknown
             out.set(asked, True)
         elif _NO.match(core):
             out.set(asked, False)
-        elif _YES.match(core):
+        elif _YES.match(core) or _YES.match(text.strip()):  # 办了办了 (了 is filler to `core`)
             out.set(asked, True)
     elif fact.type == "list":
         if _NONE_OF_THEM.search(core) or _NO.match(core):

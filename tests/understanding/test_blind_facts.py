@@ -35,6 +35,12 @@ THRESHOLDS = [
     # 大龄失业人员 says 失业)
     ("facts_dev5.yml", 0.96, 0.99, 0.01),
     ("facts_dev6.yml", 0.97, 0.99, 0.006),
+    # facts_dev7 (negation, messages stating nothing) first ran at 92.7% fully right, recall 96.8%, wrong 2.63%, then
+    # 98.7%, 99.6%, 0.56%; facts_dev8 (chat: run-ons without punctuation, emoji) first ran at 73.3%, 88.9%, 5.26%,
+    # 73.3%, 88.5%, 5.12% after the fixes made on facts_dev7 alone (before its misses were read), 93.3%, 98.3%, 1.39%
+    # once spaces and emoji cut clauses (before its misses were read), then 95.0%, 98.6%, 0.83%
+    ("facts_dev7.yml", 0.97, 0.99, 0.008),
+    ("facts_dev8.yml", 0.93, 0.975, 0.012),
     # never read for development: it measures strangers and does not meet the thresholds (86.6% fully
     # right, recall 93.8%, wrong values 2.80% on 2026-12-02); held at what it reached, so it can only go up
     ("facts_final.yml", 0.86, 0.93, 0.03),

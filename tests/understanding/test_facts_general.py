@@ -618,3 +618,20 @@ def test_a_rhetorical_no_answers() -> None:
 )
 def test_spaces_and_emoji_end_a_clause(text: str, expected: dict[str, Any]) -> None:
     assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("想先上班不想读研了", {"wants_job": True}),  # 不想 + something else negates that, not the job
+        ("打算下周去做失业登记", {}),  # an intention: neither done nor said to be undone
+        ("面试通过的公司后来不要我了", {}),  # an offer withdrawn, not a dismissal
+        ("下岗了 养老保险还差三年", {"employment_status": "unemployed"}),  # how long is left to pay, not out of work
+    ],
+)
+def test_intentions_and_other_durations(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+def test_a_repeated_yes_answers() -> None:
+    assert facts("做了做了", asked=["registered_unemployed"]) == {"registered_unemployed": True}
