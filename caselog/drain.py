@@ -20,7 +20,7 @@ horizon (the rest wait for the next poll, a fraction of a second). A checkpoint 
 when it comes back, and case pages still show turns in time order. A following drain (`run`) never
 holds one record back longer than `hold_limit` seconds of its own waiting (a drain that is up but
 stuck, or clocks of two machines further apart than the gap between two turns): then it applies what
-it has and logs why.
+it has and logs why; but not while, after a database outage, the others may still be in their back-off.
 
 Entry points: `drain_once(spool, engine)` (until the spool is empty) and `run(spool, engine, stop)`
 (follow forever, retrying with back-off; `caselog drain --follow`, which the launcher starts).
@@ -63,10 +63,15 @@ class DrainStats:
 
 @dataclass
 class Holdback:
-    """The record a following drain is holding back for another spool, and since when (monotonic)."""
+    """The record a following drain is holding back for another spool, and since when (monotonic).
+
+    `not_before`: no release before this moment. After a database outage the other drains may still be
+    waiting out their back-off; releasing then would apply a conversation's later records before its earlier
+    ones in another spool (and split its case), so `run` sets it to the end of the longest back-off."""
 
     seq: int | None = None
     since: float = 0.0
+    not_before: float = 0.0
 
 
 def checkpoint_name(spool: Spool) -> str:
@@ -135,7 +140,7 @@ def drain_batch(
             waiting = read[len(records)].seq
             if hold.seq != waiting:
                 hold.seq, hold.since = waiting, time.monotonic()
-            elif time.monotonic() - hold.since >= hold_limit:
+            elif time.monotonic() - hold.since >= hold_limit and time.monotonic() >= hold.not_before:
                 log.warning(
                     "spool records waited %.1f s for the other servers' drains; applying them now "
                     "(a drain is stuck, or the machines' clocks disagree)",
@@ -233,6 +238,7 @@ def run(
         if down:
             log.warning("case-log database is back; draining the spool")
             down = False
+            hold.not_before = time.monotonic() + max_backoff + hold_limit
         backoff = poll_interval
         if n:
             stats.applied += n

@@ -188,3 +188,23 @@ def test_a_drain_holds_a_record_back_no_longer_than_the_hold_limit(
     assert all(_cases(engine, n) for n in ("carol", "dave")), "the drains never let the records go"
     assert time.monotonic() - started >= 0.5
     assert sum(st.released for st in stats) > 0 and all(st.held_back for st in stats)
+
+
+def test_after_an_outage_a_drain_does_not_release_before_the_others_are_back(
+    engine: sa.Engine, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The hold limit lets records go, but not while the other drains may still be in their back-off."""
+    monkeypatch.setenv("CASELOG_SALT", SALT)
+    spools = [Spool(tmp_path / "a"), Spool(tmp_path / "b")]
+    for spool in spools:
+        drain.drain_once(spool, engine)
+    ahead = time.time() + 30
+    Conversation(spools[0], "erin", channel="web", clock=ahead).start().user("你好")
+    waiting = next(iter(spools[0].read(after_seq=0, limit=1))).seq  # the first record, which waits
+    long_held = time.monotonic() - 10  # held far longer than the limit
+    after_outage = drain.Holdback(seq=waiting, since=long_held, not_before=time.monotonic() + 60)
+    assert drain.drain_batch(spools[0], engine, hold=after_outage, hold_limit=0.5) == 0
+    assert not _cases(engine, "erin")
+    settled = drain.Holdback(seq=waiting, since=long_held)
+    assert drain.drain_batch(spools[0], engine, hold=settled, hold_limit=0.5) > 0
+    assert _cases(engine, "erin")
