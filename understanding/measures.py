@@ -80,6 +80,8 @@ _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
 
 MONEY_KINDS = frozenset({"benefit", "employer"})
+# the kinds of help a question may refuse (不要说服务), each with the marker saying so
+_EXCLUSIONS = {"benefit": "no_money", "service": "no_service", "post": "no_post"}
 
 Readings = tuple[frozenset[str], ...]  # the pinyin readings of each character of a word
 
@@ -559,6 +561,8 @@ def _fuzzy_names(lex: Lexicon, text: str) -> set[str]:
 
 def _audience(lex: Lexicon, text: str) -> str:
     markers = lex.markers
+    if markers["intermediary"].found_in(text) and not lex.concepts["hiring"].found_in(text):
+        return "person"  # 我是社区就业服务站的 / 残联的志愿者: asking for the people they serve
     if markers["employer"].found_in(text) and not markers["person_victim"].found_in(text):
         return "employer"
     return "person"
@@ -695,6 +699,14 @@ def _narrow(
         wanted = {"service"}
     elif markers["post_ask"].found_in(text):
         wanted = {"post"}
+    excluded = {kind for kind, marker in _EXCLUSIONS.items() if markers[marker].found_in(text)}
+    if MONEY_KINDS & excluded:
+        excluded |= MONEY_KINDS
+    if excluded:
+        # 不要说服务，就说钱: what is asked is what is left once the kinds refused are taken out
+        wanted = (wanted if wanted is not None else set(kinds.values())) - excluded
+    if wanted is not None and audience == "person" and markers["person_side"].found_in(text):
+        wanted = wanted - {"employer"}  # 给个人的钱: not what the employer gets
     narrowed = members
     if cash and not broad:  # 能领到的钱: the allowances paid for one's situation
         narrowed = [m for m in narrowed if m in lex.allowances] or narrowed
