@@ -613,12 +613,13 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
     subgroup = [s.id for s in strong if s.id in members and _for_subgroup(lex, s, family)]
     if len(subgroup) >= 2 and not whole:
         members = subgroup  # 困难毕业生有哪些帮扶: what the group qualified by another group gets
-    if lex.markers["enumeration"].found_in(hits.text) and _group_family(lex, hits, family):
+    each = lex.markers["each_ask"].found_in(hits.text)
+    if lex.markers["enumeration"].found_in(hits.text) and (each or _group_family(lex, hits, family)):
         # groups listed side by side (失业的、就业困难的、毕业生分别能享受哪些): each group's family
         # a group said only inside another's words (失业 in 大龄失业人员) is not listed beside it
         taken = _trigger_spans(lex, hits.text, family)
         for _, other, its_members in fitting:
-            if other is family or not _group_family(lex, hits, other):
+            if other is family or not (each or _group_family(lex, hits, other)):
                 continue
             spans = _trigger_spans(lex, hits.text, other)
             if all(any(_inside(span, t) for t in taken) for span in spans):
