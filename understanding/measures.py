@@ -816,6 +816,21 @@ def _as_one_of_them(lex: Lexicon, hits: _Hits, audience: str, told: bool = False
     return ["hardship_subsidies"]
 
 
+_EXAMPLES = re.compile(r"(?:比如|例如|譬如|诸如|比方说|像是)(?:说)?([^。？?!！]+)")
+_EXAMPLE_ITEM = re.compile(r"[^、,，;；]+")
+
+
+def _examples(lex: Lexicon, text: str, audience: str) -> list[str]:
+    """The measures of each example given after 比如 (权益保护……比如疫情隔离、怀孕、送外卖受伤): an example names a
+    member the asker wants to hear, each read on its own."""
+    found: list[str] = []
+    for stretch in _EXAMPLES.finditer(text):
+        for item in _EXAMPLE_ITEM.finditer(stretch.group(1)):
+            scored = _score_measures(lex, _Hits(lex, item.group()), audience, set())
+            found.extend(s.id for s in _select(scored))
+    return found
+
+
 def _clauses(text: str) -> int:
     return sum(1 for part in _CLAUSE_BREAK.split(text) if part)
 
@@ -885,7 +900,8 @@ def match_question(text: str) -> QuestionMatch:
         specific = [
             s.id for s in _select(scored) if s.score >= STATEMENT_MIN and (s.id in members or _topical(lex, s, fam))
         ]
-        return result("family", [*specific, *members, *one_of_them], family=fam.name)
+        examples = _examples(lex, clean, audience)
+        return result("family", [*specific, *members, *examples, *one_of_them], family=fam.name)
     if selected:
         if asks:
             pointed = {s.id for s in scored if s.score >= STATEMENT_MIN}
