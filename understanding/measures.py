@@ -68,7 +68,10 @@ _NEGATION = re.compile(
 )
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没|想不想|要不要|打不打算|准不准备)$")
 NEGATION_REACH = 4  # characters before a term searched for a negation
-_ECHO = re.compile(r"^[^?？]{1,12}[?？]((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$")
+_ECHO = re.compile(
+    r"^(?![^?？]*(?:哪|什么|啥|吗|怎么|多少|几种|几个|能不能|可不可以))[^?？]{1,12}[?？]"
+    r"((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$"
+)
 _BESIDES = re.compile(r"除了[^,，。？?]{1,12}?(?=以外|之外|还|也|另外|[,，。？?]|$)")
 _CLAUSE = re.compile(r"[^,，。;；!！、?？]+")
 # a clause with its items listed by 、 (当兵、去西部、去社区) kept whole
