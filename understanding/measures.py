@@ -834,6 +834,32 @@ def _examples(lex: Lexicon, text: str, audience: str) -> list[str]:
     return found
 
 
+def _without_intermediary(lex: Lexicon, text: str) -> str:
+    """The text without the clause in which the asker says whom they work for (我是社区就业服务站的，…;
+    我是残联的志愿者，…): that office or body is who asks, not what is asked about."""
+    spans = lex.markers["intermediary"].spans(text)
+    if not spans:
+        return text
+    rest = text
+    for part in _CLAUSE.finditer(text):
+        if part.start() <= spans[0][0] < part.end():
+            rest = (text[: part.start()] + text[part.end() :]).lstrip(",，。;； ")
+            break
+    if len(rest) < 4:
+        return text
+    # what they want to tell the people they serve (想给来访的困难群众讲讲): the clause asking for the list, where it
+    # names a group or a measure itself
+    asks = lex.markers["list_ask"].spans(rest)
+    if asks:
+        start = next((m.start() for m in _SENTENCE_PART.finditer(rest) if m.start() <= asks[-1][0] < m.end()), 0)
+        asked = rest[start:]
+        groups = lex.concepts["person_group"]
+        named = groups.found_in(asked) or _score_measures(lex, _Hits(lex, asked), "person", set())
+        if start and named and not groups.found_in(rest[:start]):
+            return asked
+    return rest
+
+
 def _clauses(text: str) -> int:
     return sum(1 for part in _CLAUSE_BREAK.split(text) if part)
 
@@ -849,14 +875,15 @@ def match_question(text: str) -> QuestionMatch:
     if not clean:
         return QuestionMatch("none")
     clean = repair_homophones(clean, lex)
-    hits = _Hits(lex, clean)
     markers = lex.markers
+    audience = _audience(lex, clean)
+    clean = _without_intermediary(lex, clean)
+    hits = _Hits(lex, clean)
     asked_part = _after_echo(clean)
     asks = markers["question"].found_in(asked_part)
     needs = not asks and markers["need"].found_in(asked_part)
     if not asks and not needs and hits.name_coverage() >= BARE_NAME_SHARE:
         asks = True  # a measure's name on its own (公益性岗位): what is it?
-    audience = _audience(lex, clean)
 
     fuzzy = _fuzzy_names(lex, clean)
     scored = _score_measures(lex, hits, audience, fuzzy)
