@@ -717,8 +717,9 @@ def _narrow(
     elif wanted is not None and not broad:
         narrowed = [m for m in narrowed if kinds[m] in wanted] or narrowed
     if known and lex.concepts["money"].found_in(known) and not cash and not markers["money_ask"].found_in(asked):
-        # 除了每个月那点钱还有啥帮扶: the allowances are what they know
-        narrowed = [m for m in narrowed if m not in lex.allowances] or narrowed
+        # 除了每个月那点钱还有啥帮扶: the group's own allowance (its first) is what they know
+        first = next((m for m in narrowed if m in lex.allowances), None)
+        narrowed = [m for m in narrowed if m != first] or narrowed
     if family.audience != "employer" and not markers["both_sides"].found_in(text):
         if audience == "employer":
             # an employer asking about a group of people: the employer's measures, or what its words pointed at
