@@ -630,7 +630,13 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
             members = [*members, *its_members]
             taken += spans
     group = _group_family(lex, hits, family)
-    return family, _narrow(lex, hits.text, members, audience, family, [s.id for s in strong], group)
+    # a member the question's own words call for (考证 in 考证、技能培训有哪些补贴) is asked for whatever its kind
+    pinned = {
+        m.id
+        for m in family.members
+        if m.only_if is not None and not m.unless and m.only_if not in lex.neutral and m.holds(hits)
+    }
+    return family, _narrow(lex, hits.text, members, audience, family, [s.id for s in strong], group, pinned)
 
 
 def _distinct(scored: list[_Scored]) -> list[_Scored]:
@@ -688,6 +694,7 @@ def _narrow(
     family: Family,
     strong: Sequence[str],
     group: bool = True,
+    pinned: frozenset[str] | set[str] = frozenset(),
 ) -> list[str]:
     kinds = lex.kinds
     markers = lex.markers
@@ -715,7 +722,7 @@ def _narrow(
     if cash and not broad:  # 能领到的钱: the allowances paid for one's situation
         narrowed = [m for m in narrowed if m in lex.allowances] or narrowed
     elif wanted is not None and not broad:
-        narrowed = [m for m in narrowed if kinds[m] in wanted] or narrowed
+        narrowed = [m for m in narrowed if kinds[m] in wanted or m in pinned] or narrowed
     if known and lex.concepts["money"].found_in(known) and not cash and not markers["money_ask"].found_in(asked):
         # 除了每个月那点钱还有啥帮扶: the group's own allowance (its first) is what they know
         first = next((m for m in narrowed if m in lex.allowances), None)
