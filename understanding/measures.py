@@ -76,7 +76,7 @@ _BESIDES = re.compile(r"除了[^,，。？?]{1,12}?(?=以外|之外|还|也|另�
 _CLAUSE = re.compile(r"[^,，。;；!！、?？]+")
 # a clause with its items listed by 、 (当兵、去西部、去社区) kept whole
 _SENTENCE_PART = re.compile(r"[^,，。;；!！?？]+")
-_COORDINATOR = re.compile(r"、|以及|和|与|及")
+_COORDINATOR = re.compile(r"、|以及|和|与|及|或者")
 _DENIAL = re.compile(r"[没不未无非别]")
 _CLAUSE_BREAK = re.compile(r"[,，。;；!！、\s]+")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
