@@ -68,18 +68,23 @@ _NEGATION = re.compile(
 )
 _QUESTION_FORM = re.compile(r"(有没有|是不是|算不算|是否|有没|想不想|要不要|打不打算|准不准备)$")
 NEGATION_REACH = 4  # characters before a term searched for a negation
-_ECHO = re.compile(r"^[^?？]{1,12}[?？]((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$")
+_ECHO = re.compile(
+    r"^(?![^?？]*(?:哪|什么|啥|吗|怎么|多少|几种|几个|能不能|可不可以))[^?？]{1,12}[?？]"
+    r"((?:不是|不|没有|没|还没|是的|是|对|有|嗯|已经|早就)[^?？]*)$"
+)
 _BESIDES = re.compile(r"除了[^,，。？?]{1,12}?(?=以外|之外|还|也|另外|[,，。？?]|$)")
 _CLAUSE = re.compile(r"[^,，。;；!！、?？]+")
 # a clause with its items listed by 、 (当兵、去西部、去社区) kept whole
 _SENTENCE_PART = re.compile(r"[^,，。;；!！?？]+")
-_COORDINATOR = re.compile(r"、|以及|和|与|及")
+_COORDINATOR = re.compile(r"、|以及|和|与|及|或者")
 _DENIAL = re.compile(r"[没不未无非别]")
 _CLAUSE_BREAK = re.compile(r"[,，。;；!！、\s]+")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
 
 MONEY_KINDS = frozenset({"benefit", "employer"})
+# the kinds of help a question may refuse (不要说服务), each with the marker saying so
+_EXCLUSIONS = {"benefit": "no_money", "service": "no_service", "post": "no_post"}
 
 Readings = tuple[frozenset[str], ...]  # the pinyin readings of each character of a word
 
@@ -559,6 +564,8 @@ def _fuzzy_names(lex: Lexicon, text: str) -> set[str]:
 
 def _audience(lex: Lexicon, text: str) -> str:
     markers = lex.markers
+    if markers["intermediary"].found_in(text) and not lex.concepts["hiring"].found_in(text):
+        return "person"  # 我是社区就业服务站的 / 残联的志愿者: asking for the people they serve
     if markers["employer"].found_in(text) and not markers["person_victim"].found_in(text):
         return "employer"
     return "person"
@@ -609,12 +616,13 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
     subgroup = [s.id for s in strong if s.id in members and _for_subgroup(lex, s, family)]
     if len(subgroup) >= 2 and not whole:
         members = subgroup  # 困难毕业生有哪些帮扶: what the group qualified by another group gets
-    if lex.markers["enumeration"].found_in(hits.text) and _group_family(lex, hits, family):
+    each = lex.markers["each_ask"].found_in(hits.text)
+    if lex.markers["enumeration"].found_in(hits.text) and (each or _group_family(lex, hits, family)):
         # groups listed side by side (失业的、就业困难的、毕业生分别能享受哪些): each group's family
         # a group said only inside another's words (失业 in 大龄失业人员) is not listed beside it
         taken = _trigger_spans(lex, hits.text, family)
         for _, other, its_members in fitting:
-            if other is family or not _group_family(lex, hits, other):
+            if other is family or not (each or _group_family(lex, hits, other)):
                 continue
             spans = _trigger_spans(lex, hits.text, other)
             if all(any(_inside(span, t) for t in taken) for span in spans):
@@ -622,7 +630,13 @@ def _family(lex: Lexicon, hits: _Hits, scored: list[_Scored], audience: str) -> 
             members = [*members, *its_members]
             taken += spans
     group = _group_family(lex, hits, family)
-    return family, _narrow(lex, hits.text, members, audience, family, [s.id for s in strong], group)
+    # a member the question's own words call for (考证 in 考证、技能培训有哪些补贴) is asked for whatever its kind
+    pinned = {
+        m.id
+        for m in family.members
+        if m.only_if is not None and not m.unless and m.only_if not in lex.neutral and m.holds(hits)
+    }
+    return family, _narrow(lex, hits.text, members, audience, family, [s.id for s in strong], group, pinned)
 
 
 def _distinct(scored: list[_Scored]) -> list[_Scored]:
@@ -680,6 +694,7 @@ def _narrow(
     family: Family,
     strong: Sequence[str],
     group: bool = True,
+    pinned: frozenset[str] | set[str] = frozenset(),
 ) -> list[str]:
     kinds = lex.kinds
     markers = lex.markers
@@ -695,14 +710,23 @@ def _narrow(
         wanted = {"service"}
     elif markers["post_ask"].found_in(text):
         wanted = {"post"}
+    excluded = {kind for kind, marker in _EXCLUSIONS.items() if markers[marker].found_in(text)}
+    if MONEY_KINDS & excluded:
+        excluded |= MONEY_KINDS
+    if excluded:
+        # 不要说服务，就说钱: what is asked is what is left once the kinds refused are taken out
+        wanted = (wanted if wanted is not None else set(kinds.values())) - excluded
+    if wanted is not None and audience == "person" and markers["person_side"].found_in(text):
+        wanted = wanted - {"employer"}  # 给个人的钱: not what the employer gets
     narrowed = members
     if cash and not broad:  # 能领到的钱: the allowances paid for one's situation
         narrowed = [m for m in narrowed if m in lex.allowances] or narrowed
     elif wanted is not None and not broad:
-        narrowed = [m for m in narrowed if kinds[m] in wanted] or narrowed
+        narrowed = [m for m in narrowed if kinds[m] in wanted or m in pinned] or narrowed
     if known and lex.concepts["money"].found_in(known) and not cash and not markers["money_ask"].found_in(asked):
-        # 除了每个月那点钱还有啥帮扶: the allowances are what they know
-        narrowed = [m for m in narrowed if m not in lex.allowances] or narrowed
+        # 除了每个月那点钱还有啥帮扶: the group's own allowance (its first) is what they know
+        first = next((m for m in narrowed if m in lex.allowances), None)
+        narrowed = [m for m in narrowed if m != first] or narrowed
     if family.audience != "employer" and not markers["both_sides"].found_in(text):
         if audience == "employer":
             # an employer asking about a group of people: the employer's measures, or what its words pointed at
@@ -803,6 +827,47 @@ def _as_one_of_them(lex: Lexicon, hits: _Hits, audience: str, told: bool = False
     return ["hardship_subsidies"]
 
 
+_EXAMPLES = re.compile(r"(?:比如|例如|譬如|诸如|比方说|像是)(?:说)?([^。？?!！]+)")
+_EXAMPLE_ITEM = re.compile(r"[^、,，;；]+")
+
+
+def _examples(lex: Lexicon, text: str, audience: str) -> list[str]:
+    """The measures of each example given after 比如 (权益保护……比如疫情隔离、怀孕、送外卖受伤): an example names a
+    member the asker wants to hear, each read on its own."""
+    found: list[str] = []
+    for stretch in _EXAMPLES.finditer(text):
+        for item in _EXAMPLE_ITEM.finditer(stretch.group(1)):
+            scored = _score_measures(lex, _Hits(lex, item.group()), audience, set())
+            found.extend(s.id for s in _select(scored))
+    return found
+
+
+def _without_intermediary(lex: Lexicon, text: str) -> str:
+    """The text without the clause in which the asker says whom they work for (我是社区就业服务站的，…;
+    我是残联的志愿者，…): that office or body is who asks, not what is asked about."""
+    spans = lex.markers["intermediary"].spans(text)
+    if not spans:
+        return text
+    rest = text
+    for part in _CLAUSE.finditer(text):
+        if part.start() <= spans[0][0] < part.end():
+            rest = (text[: part.start()] + text[part.end() :]).lstrip(",，。;； ")
+            break
+    if len(rest) < 4:
+        return text
+    # what they want to tell the people they serve (想给来访的困难群众讲讲): the clause asking for the list, where it
+    # names a group or a measure itself
+    asks = lex.markers["list_ask"].spans(rest)
+    if asks:
+        start = next((m.start() for m in _SENTENCE_PART.finditer(rest) if m.start() <= asks[-1][0] < m.end()), 0)
+        asked = rest[start:]
+        groups = lex.concepts["person_group"]
+        named = groups.found_in(asked) or _score_measures(lex, _Hits(lex, asked), "person", set())
+        if start and named and not groups.found_in(rest[:start]):
+            return asked
+    return rest
+
+
 def _clauses(text: str) -> int:
     return sum(1 for part in _CLAUSE_BREAK.split(text) if part)
 
@@ -818,14 +883,15 @@ def match_question(text: str) -> QuestionMatch:
     if not clean:
         return QuestionMatch("none")
     clean = repair_homophones(clean, lex)
-    hits = _Hits(lex, clean)
     markers = lex.markers
+    audience = _audience(lex, clean)
+    clean = _without_intermediary(lex, clean)
+    hits = _Hits(lex, clean)
     asked_part = _after_echo(clean)
     asks = markers["question"].found_in(asked_part)
     needs = not asks and markers["need"].found_in(asked_part)
     if not asks and not needs and hits.name_coverage() >= BARE_NAME_SHARE:
         asks = True  # a measure's name on its own (公益性岗位): what is it?
-    audience = _audience(lex, clean)
 
     fuzzy = _fuzzy_names(lex, clean)
     scored = _score_measures(lex, hits, audience, fuzzy)
@@ -872,7 +938,8 @@ def match_question(text: str) -> QuestionMatch:
         specific = [
             s.id for s in _select(scored) if s.score >= STATEMENT_MIN and (s.id in members or _topical(lex, s, fam))
         ]
-        return result("family", [*specific, *members, *one_of_them], family=fam.name)
+        examples = _examples(lex, clean, audience)
+        return result("family", [*specific, *members, *examples, *one_of_them], family=fam.name)
     if selected:
         if asks:
             pointed = {s.id for s in scored if s.score >= STATEMENT_MIN}
