@@ -28,7 +28,9 @@ pytestmark = [pytest.mark.rasa]
 # the set, and its floor: a little under the figure reached through the stack (see the module docstring)
 QUESTIONS_FLOORS = {
     "questions_test.yml": 0.97,  # development since 2026-12-01: 189 of 190 on 2026-12-02
-    "questions_final.yml": 0.79,  # blind: 146 of 180 (81.1%) through the stack on 2026-12-02
+    # blind: 146 of 180 (81.1%) through the stack at its first run on 2026-12-02; 149 (82.8%) for the matcher after
+    # three rounds of work on five other blind sets (bench/question_eval.py): held a little below, it can only go up
+    "questions_final.yml": 0.81,
 }
 
 

@@ -41,9 +41,10 @@ THRESHOLDS = [
     # once spaces and emoji cut clauses (before its misses were read), then 95.0%, 98.6%, 0.83%
     ("facts_dev7.yml", 0.97, 0.99, 0.008),
     ("facts_dev8.yml", 0.93, 0.975, 0.012),
-    # never read for development: it measures strangers and does not meet the thresholds (86.6% fully
-    # right, recall 93.8%, wrong values 2.80% on 2026-12-02); held at what it reached, so it can only go up
-    ("facts_final.yml", 0.86, 0.93, 0.03),
+    # never read for development: it measures strangers and does not meet the recall and wrong-value
+    # thresholds (2026-12-02: 86.6% fully right, recall 93.8%, wrong values 2.80% at its first run; 90.6%, 95.5%,
+    # 1.25% after three rounds of work on eight other blind sets); held at what it reached, so it can only go up
+    ("facts_final.yml", 0.90, 0.95, 0.015),
 ]
 
 
