@@ -45,6 +45,9 @@ THRESHOLDS = [
     # thresholds (2026-12-02: 86.6% fully right, recall 93.8%, wrong values 2.80% at its first run; 90.6%, 95.5%,
     # 1.25% after three rounds of work on eight other blind sets); held at what it reached, so it can only go up
     ("facts_final.yml", 0.90, 0.95, 0.015),
+    # written blind after that work and never read (2026-12-02): 94.7% fully right, recall 98.1% (the issue's first
+    # two thresholds met), wrong values 1.58% (not: the issue asks ≤ 0.5%) at its first run
+    ("facts_final2.yml", 0.94, 0.98, 0.016),
 ]
 
 
