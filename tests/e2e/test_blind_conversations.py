@@ -31,8 +31,9 @@ QUESTIONS_FLOORS = {
     # blind: 146 of 180 (81.1%) through the stack at its first run on 2026-12-02; 149 (82.8%) for the matcher after
     # three rounds of work on five other blind sets (bench/question_eval.py): held a little below, it can only go up
     "questions_final.yml": 0.81,
-    # written blind after that work and never read: 158 of 200 (79.0%) for the matcher at its first run
-    "questions_final2.yml": 0.78,
+    # written blind after that work and never read: 158 of 200 (79.0%) for the matcher, 154 (77.0%) through the
+    # stack at its first run (clean-clone CI of 2441ee4): the stack and the matcher disagree on 4 of them
+    "questions_final2.yml": 0.76,
 }
 
 
