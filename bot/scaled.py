@@ -223,10 +223,7 @@ class ScaledStack(Stack):
         return self
 
     def start_components(self) -> None:
-        if self.migrate:
-            self.apply_migrations()
-        if self.train:
-            self.train_model()
+        self.prepare()
         self.model = self._newest_model()
         self.say(f"· 模型 {self.model.name}，{self.servers} 个 Rasa 服务器")
         py = str(APP_PY)

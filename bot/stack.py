@@ -285,12 +285,16 @@ class Stack:
             raise
         return self
 
-    def start_components(self) -> None:
-        """Migrations, training, then the long-running components (bot.scaled has its own)."""
+    def prepare(self) -> None:
+        """What runs once before any component: the case-log migrations, then training (each when asked for)."""
         if self.migrate:
             self.apply_migrations()
         if self.train:
             self.train_model()
+
+    def start_components(self) -> None:
+        """`prepare`, then the long-running components (bot.scaled has its own)."""
+        self.prepare()
         py = str(APP_PY)
         if "actions" in self.components:
             self._spawn(
