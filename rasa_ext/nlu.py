@@ -16,7 +16,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from understanding.routing import merged_entities, route
+from understanding.routing import merged_entities, names_something, route
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -45,6 +45,8 @@ class QuestionRouter(GraphComponent):
                 message.set("intent", {"name": decided.intent, "confidence": 1.0}, add_to_output=True)
                 ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != decided.intent]
                 message.set("intent_ranking", [{"name": decided.intent, "confidence": 1.0}, *ranking])
-            if decided.entities:
-                message.set("entities", merged_entities(message.get("entities") or [], decided), add_to_output=True)
+            found = message.get("entities") or []
+            usable = [e for e in found if e.get("extractor") != "DIETClassifier" or names_something(e)]
+            if decided.entities or len(usable) < len(found):
+                message.set("entities", merged_entities(usable, decided), add_to_output=True)
         return messages

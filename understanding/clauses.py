@@ -27,9 +27,9 @@ CLAUSE_BREAK = re.compile(r"[，,。;；！!？?\n、:：—~～]+|但是|但(?!
 
 # a clause whose subject is someone else: 我老公失业了, 老公是农民工, 我妈让我来问问
 OTHER_PERSON = re.compile(
-    r"^(?:是|就是|而是|只是)?(?:我的?|俺的?|我们家|我家)?(?:[两三四]个|俩|大|小)?(?:老公|先生|太太|老伴|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
+    r"^(?:是|就是|而是|只是)?(?:我的?|俺的?|我们家|我家|她的?|他的?)?(?:[两三四]个|俩|大|小)?(?:老公|先生|太太|老伴|老婆|丈夫|妻子|爱人|媳妇|孩子|儿子|女儿|闺女|爸爸|妈妈|父亲|母亲|爸|妈|父母|"
     r"家人|朋友|同事|室友|男朋友|女朋友|对象|哥哥|姐姐|弟弟|妹妹|亲戚|邻居|公公|婆婆|老板|领导|上司|老乡|房东|"
-    r"表哥|表姐|表弟|表妹|堂哥|堂姐|舅舅|叔叔|姑姑|嫂子|爷爷|奶奶|外公|外婆|姐|哥|弟|妹)"
+    r"表哥|表姐|表弟|表妹|堂哥|堂姐|舅舅|叔叔|姑姑|嫂子|爷爷|奶奶|外公|外婆|闺蜜|发小|哥们|同学|侄子|侄女|外甥|孙子|孙女|姐|哥|弟|妹)"
 )
 # 老婆和我都下岗了 / 我老公跟我都没工作: the writer is one of those the clause speaks of
 _WITH_ME = re.compile(r"(?:和|跟|与|同|还有)我(?:都|也|俩|两个|一起)|我们?(?:俩|两个)(?:都|也)")
@@ -38,6 +38,7 @@ _RELATIVE = (
     r"侄子|侄女|外甥|外甥女|亲戚|朋友)"
 )
 _SELF_MARK = re.compile(r"我|本人|自己|俺|咱")
+_SOMEONE_NAMED = re.compile(OTHER_PERSON.pattern.removeprefix("^"))  # a relative or friend named anywhere
 _RHETORICAL = re.compile(r"(?:哪有|哪来|哪里有|哪儿有)(?:的)?(?:什么|啥)")
 _ASKED_FOR_THEM = re.compile(
     rf"^(?:那|那么|请问)?(?:他|她|{_RELATIVE})(?:能|可以|可不可以|能不能|有没有|符合|算|该|要|去|有什么|有哪些|怎么)"
@@ -46,7 +47,7 @@ _ASKED_FOR_THEM = re.compile(
 # (我不是上海户口，是我爱人是: the writer's own denial); 残疾的不是我，是我儿子
 _NOT_ME = re.compile(r"^(?:并|也|倒)?不是我|的(?:并|也|倒)?不是我$")
 _BUT_THEM = re.compile(rf"^(?:而|其实|那)?是(?:我的?|俺的?)?(?:{_RELATIVE}|他|她|我们家)")
-_VISITOR = re.compile(r"来访者|这位|该人")
+_VISITOR = re.compile(r"来访|这位|该人|一位|代问|帮问|代.{0,3}咨询|替.{0,6}(?:咨询|问)")
 _FOR_THEM = re.compile(r"帮(?:她|他)问")  # the visitor, unless a relative of the writer was named (是我弟弟，…帮他问问)
 _MY_RELATIVE = re.compile(rf"我的?{_RELATIVE}")
 _YOUNG_CHILD = re.compile(r"^(?:我的?|俺的?)?(?:[两三]个|俩)?(?:孩子|宝宝|娃|小孩|二胎|老大|老二)")
@@ -68,6 +69,7 @@ class Clause:
 def clauses(text: str) -> list[Clause]:
     out: list[Clause] = []
     visitor = bool(_VISITOR.search(text)) or bool(_FOR_THEM.search(text) and not _MY_RELATIVE.search(text))
+    named_someone = False
     pieces = CLAUSE_BREAK.split(text)
     breaks = CLAUSE_BREAK.findall(text)
     for i, piece in enumerate(pieces):
@@ -85,10 +87,19 @@ def clauses(text: str) -> list[Clause]:
         # a child's clause does not carry on (孩子两岁了，现在也没怀孕: the mother), nor past a clause of now
         # or of the writer's own papers (…，现在没工作 / …，本市户籍)
         carries = other and not _YOUNG_CHILD.match(piece.strip()) and not _OWN_AGAIN.search(piece)
-        if visitor and re.match(r"(?:她|他)", piece.strip()):
+        if (
+            not visitor
+            and not someone
+            and named_someone
+            and re.match(r"(?:她|他)(?!们)", piece.strip())
+            and not _SELF_MARK.search(piece)
+        ):
+            other, carries = True, True  # 我和我哥都是农民工，他在跑外卖: 他 is the one named before
+        if visitor and re.match(rf"(?:她|他)(?!的?(?:{_RELATIVE}|丈夫|母亲|父亲))", piece.strip()):
             other, carries = False, False  # 这位阿姨…，丈夫去世了，她一直在家没工作: 她 is the visitor
         if other and out and out[-1].other_person and not someone and not carries:
             other = False
+        named_someone = named_someone or bool(_SOMEONE_NAMED.search(piece))
         out.append(Clause(piece.strip(), question, other, carries))
     asked_for = next((i for i, c in enumerate(out) if c.question and _ASKED_FOR_THEM.match(c.text)), None)
     first_other = next((i for i, c in enumerate(out) if c.other_person and c.carries), None)

@@ -165,7 +165,12 @@ def _read_months_in(text: str, message: str, asked: Sequence[str], known: Mappin
         or known.get("employment_status") == "unemployed"
         or "unemployed_months" in asked
     )
-    if _JUST_LOST.search(text) and not (RECENT.search(text) or AGO.search(text) or POINT.search(text)):
+    just = _JUST_LOST.search(text)
+    if (
+        just
+        and not (RECENT.search(text) or AGO.search(text) or POINT.search(text))
+        and not _DURATION.match(text, just.end())  # 我才失业两个月: 才 says it is not long, the span says how long
+    ):
         out.set("unemployed_months", 0)  # 刚被辞 (but 上个月刚被辞: the month says when)
         return
     for m in _DURATION.finditer(text):

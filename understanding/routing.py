@@ -21,8 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
+from rules.facts import FACTS
+from rules.policy import default_policies
 from understanding.facts import read
 from understanding.measures import match_question
 
@@ -60,6 +63,8 @@ _ABOUT_IT = re.compile(
 )
 _ASKS_WHICH = re.compile(r"什么|哪些|哪个|啥|哪几")
 # words of doing something with an office (办这个是去居委还是去街道: a procedure about what was just discussed)
+# a need is stated with a word of wanting (刚出狱，想找份工作); 刚出狱，本地户口 only tells who the writer is
+_WANTS = re.compile(r"想|要|需要|希望|打算|准备|盼|求|愁")
 _DOING = re.compile(r"办|申请|登记|认定|领|报名|手续|材料|证明|窗口|居委|街道|服务站")
 
 
@@ -98,11 +103,13 @@ def _route(text: str, intent: str | None, confidence: float) -> Route:
     audience = _entities("audience", ["employer"]) if match.audience == "employer" else []
     control = intent in CONTROL_INTENTS and confidence >= SURE
     asked = match.question or intent == "ask_policy"  # a statement of a need (还没找到工作) is not a question
-    if intent == "check_my_eligibility" and confidence >= SURE and match.kind in ("unclear", "none"):
+    # an employer's unclear question (我们超市招人有补贴吗) is offered its candidates: the full check is a job seeker's
+    full_check = match.kind == "none" or (match.kind == "unclear" and match.audience != "employer")
+    if intent == "check_my_eligibility" and confidence >= SURE and full_check:
         return Route(None, audience, "DIET: the full check (帮我看看能申请什么)")
     if match.kind in ("measure", "family") and asked and (not control or match.score >= SPECIFIC):
         return Route("ask_policy", _entities("policy", match.policy_ids) + audience, f"matcher: {match.kind}")
-    if match.kind in ("measure", "family") and not control:
+    if match.kind in ("measure", "family") and not control and (_WANTS.search(text) or match.score >= SPECIFIC):
         # a need stated, not asked (我是外卖小哥，想考个证): facts to record, and the measures it points to,
         # which the form explains first when it starts (inside a form it is an answer like any other)
         return Route("inform", _entities("policy", match.policy_ids) + audience, "matcher: a need stated")
@@ -116,7 +123,7 @@ def _route(text: str, intent: str | None, confidence: float) -> Route:
     if match.kind == "out_of_scope":
         return Route("out_of_scope", _entities("topic", [match.topic] if match.topic else []), "matcher: out of scope")
     states_facts = bool(read(text, as_of=_ANY_DAY).facts)
-    if match.kind == "unclear" and not states_facts:
+    if match.kind == "unclear" and (not states_facts or match.audience == "employer"):
         return Route("ask_policy", _entities("policy_candidate", match.candidates) + audience, "matcher: unclear")
     if states_facts and (intent in FACT_LIKE or intent is None):
         return Route("inform", audience, "reader: the message states facts")
@@ -139,3 +146,23 @@ def merged_entities(found: list[dict[str, Any]], decided: Route) -> list[dict[st
         ]
     kept = {(e.get("entity"), e.get("value")) for e in keep}
     return keep + [e for e in decided.entities if (e["entity"], e["value"]) not in kept]
+
+
+# DIET tags single tokens now and then (找, 事, 多 in 别问那么多了): a span that names nothing the bot knows is noise
+_NUMERIC_ENTITIES = frozenset({"age", "duration", "year"})
+_NUMERAL = re.compile(r"[0-9零〇一二两三四五六七八九十百半几]")
+
+
+@cache
+def _known_values() -> frozenset[str]:
+    """What a categorical entity may resolve to (through nlu_data's synonyms): a fact, a fact's choice, a measure."""
+    values = set(FACTS) | {str(o.value) for f in FACTS.values() for o in f.options} | {p.id for p in default_policies()}
+    return frozenset(values)
+
+
+def names_something(entity: dict[str, Any]) -> bool:
+    """Whether a DIET entity can be used: a number where a number is meant, else a value the bot knows."""
+    value = str(entity.get("value") or "")
+    if entity.get("entity") in _NUMERIC_ENTITIES:
+        return bool(_NUMERAL.search(value))
+    return value in _known_values()

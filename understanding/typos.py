@@ -192,12 +192,14 @@ def _fix_pinyin(text: str) -> str:
 
 _DIGIT = "一二三四五六七八九两"
 # a digit's homophone between numerals or before a unit: 四十流岁, 三是五, 五十穗
-_DIGIT_SOUNDS = {"流": "六", "留": "六", "久": "九", "酒": "九", "是": "十", "时": "十", "实": "十", "石": "十"}
+_DIGIT_SOUNDS = {"流": "六", "留": "六", "久": "九", "酒": "九", "是": "十", "时": "十", "实": "十", "石": "十",
+                 "无": "五", "武": "五", "舞": "五", "伍": "五"}  # fmt: skip
 _NUMERAL_TYPO = re.compile(
-    rf"(?<=[{_DIGIT}十])([流留久酒])(?=岁|周岁|个月|年)|(?<=[{_DIGIT}])([是时实石])(?=[{_DIGIT}](?:岁|$|[，。,]))"
+    rf"(?<=[{_DIGIT}十])([流留久酒无武舞伍])(?=岁|周岁|个月|年)|(?<=[{_DIGIT}])([是时实石])(?=[{_DIGIT}](?:岁|$|[，。,]))"
 )
 _AGE_TYPO = re.compile(rf"(?<=[0-9{_DIGIT}十])[穗碎遂](?![a-z])")
 _MONTH_TYPO = re.compile(rf"(?<=[0-9{_DIGIT}十半多]个)[越约阅悦]")  # 两个越 → 两个月
+_UNIT_TYPO = re.compile(rf"(?<=[0-9{_DIGIT}十半几])[各]|(?<=[0-9{_DIGIT}十半几])[隔](?=多?月)")  # 三各月 → 三个月
 _ZERO_TYPO = re.compile(rf"(?<=年)另(?=[0-9{_DIGIT}十]+个?月)")
 
 
@@ -209,11 +211,20 @@ _TENS_AND = re.compile(rf"(?<=[{_DIGIT}]十)有(?=[一二三四五六七八九])
 _COVID_TYPO = re.compile(r"(?<=[为我他她都也又刚家])[羊洋杨扬](?=了|过(?!去|来|年)|性)")
 
 
+# a negation typed with the wrong character of its sound (暂时布想找工作 / 还每去登记 / 现在还美工作): the lexicon
+# never turns a word into a negation, so only where nothing but a negation fits, after an adverb, before a verb
+_NOT_TYPO = re.compile(r"(暂时|还是|根本|现在|目前|[我也都还并就])[布步部](?=想|要|会|用|能|打算|考虑|需要|愿意)")
+_NO_TYPO = re.compile(r"([还都也并我从])[每美梅煤妹](?=有|去|工作|上班|上过|找到|找着|登记|领|办|认定|结婚|读|考上)")
+
+
 def _fix_numerals(text: str) -> str:
+    text = _NOT_TYPO.sub(r"\1不", text)
+    text = _NO_TYPO.sub(r"\1没", text)
     text = _COVID_TYPO.sub("阳", text)
     text = _TENS_AND.sub("", text)
     text = _NUMERAL_TYPO.sub(lambda m: _DIGIT_SOUNDS[m.group(0)], text)
     text = _AGE_TYPO.sub("岁", text)
+    text = _UNIT_TYPO.sub("个", text)
     text = _MONTH_TYPO.sub("月", text)
     return _ZERO_TYPO.sub("零", text)
 

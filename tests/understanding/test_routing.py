@@ -127,3 +127,47 @@ def test_where_about_a_measure_stays_a_procedure(text: str) -> None:
 )
 def test_a_yes_no_question_about_it_refers_to_the_last_measure(text: str, about_it: bool) -> None:
     assert asks_about_the_last_measure(normalise(text)) is about_it
+
+
+@pytest.mark.parametrize("text", ["刚出狱，本地户口", "来访居民五十六岁，沪籍，待业一年多", "我58岁，失业一年了"])
+def test_who_the_writer_is_names_no_measure(text: str) -> None:
+    decided = route(normalise(text), "inform", 0.9)
+    assert (decided.intent or "inform") == "inform"
+    assert not [e for e in decided.entities if e["entity"] == "policy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "policy"), [("刚从监狱出来想找工作", "hardship_subsidies"), ("我是外卖小哥，想考个证", None)]
+)
+def test_a_need_stated_names_its_measures(text: str, policy: str | None) -> None:
+    decided = route(normalise(text), "inform", 0.9)
+    policies = [e["value"] for e in decided.entities if e["entity"] == "policy"]
+    assert policies and (policy is None or policy in policies)
+
+
+@pytest.mark.parametrize(
+    ("entity", "value", "usable"),
+    [
+        ("fact", "找", False),
+        ("duration", "多", False),
+        ("policy", "补贴", False),
+        ("hardship_group", "家", False),
+        ("fact", "migrant_worker", True),
+        ("employment_status", "unemployed", True),
+        ("policy", "unemployment_insurance_benefit", True),
+        ("industry", "餐饮", True),
+        ("duration", "四个月", True),
+        ("age", "52", True),
+    ],
+)
+def test_a_diet_entity_is_kept_only_where_it_names_something(entity: str, value: str, usable: bool) -> None:
+    from understanding.routing import names_something
+
+    assert names_something({"entity": entity, "value": value, "extractor": "DIETClassifier"}) is usable
+
+
+def test_an_employers_unclear_question_is_offered_candidates_not_the_full_check() -> None:
+    decided = route(normalise("我们超市招人有补贴吗"), "check_my_eligibility", 0.99)
+    assert decided.intent == "ask_policy"
+    assert {e["value"] for e in decided.entities if e["entity"] == "policy_candidate"} >= {"unemployed_hiring_subsidy"}
+    assert route(normalise("帮我看看能申请什么"), "check_my_eligibility", 0.99).intent is None

@@ -1,0 +1,55 @@
+"""Facts said of someone else stay theirs; typed negations and English negations keep their polarity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from understanding.facts import read
+from understanding.normalise import normalise
+
+AS_OF = dt.date(2022, 9, 1)
+
+
+def facts(text: str) -> dict[str, Any]:
+    return read(normalise(text), as_of=AS_OF).facts
+
+
+@pytest.mark.parametrize(
+    ("text", "not_read"),
+    [
+        ("我妈是低保户，我今年大专毕业", "minimum_living_allowance"),
+        ("我爸在领低保，我自己在读中职", "minimum_living_allowance"),
+        ("帮来访者问：王阿姨五十一岁，失业半年，她丈夫有残疾证", "hardship_groups"),
+        ("工作人员代问：来访者李先生，47岁，他老婆是低保对象", "minimum_living_allowance"),
+        ("我和我哥都是农民工，他在跑外卖，我在工地打零工", "platform_worker"),
+        ("我侄子在技校读书，我自己是开网约车的", "vocational_school_student"),
+        ("闺蜜被认定为就业困难人员了，我也失业七个月了", "hardship_certified"),
+    ],
+)
+def test_what_is_said_of_someone_else_is_not_the_writers(text: str, not_read: str) -> None:
+    assert not_read not in facts(text)
+
+
+def test_the_visitor_herself_is_still_read_beside_her_husband() -> None:
+    got = facts("站里代问：来访人是外地户口，在上海住了六年，她老公是本地人，她本人没工作")
+    assert got["shanghai_hukou"] is False
+    assert got["employment_status"] == "unemployed"
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        ("暂时布想找工作，累了", "wants_job", False),
+        ("我失业三个月了，还每去登记", "registered_unemployed", False),
+        ("I don't want a job right now，先休息", "wants_job", False),
+        ("unemployed for 6 months, not registered yet", "registered_unemployed", False),
+        ("我今年四十无岁，男的", "age", 45),
+        ("我实业三各月了", "unemployed_months", 3),
+        ("我不是长期失业青年，我才失业两个月", "unemployed_months", 2),
+    ],
+)
+def test_typed_and_english_negations_and_numbers_keep_their_value(text: str, fact: str, value: Any) -> None:
+    assert facts(text).get(fact) == value
