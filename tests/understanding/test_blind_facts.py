@@ -48,6 +48,12 @@ THRESHOLDS = [
     # written blind after that work and never read (2026-12-02): 94.7% fully right, recall 98.1% (the issue's first
     # two thresholds met), wrong values 1.58% (not: the issue asks ≤ 0.5%) at its first run
     ("facts_final2.yml", 0.94, 0.98, 0.016),
+    # facts_dev9 (wrong-value traps: negation far from its word, other people's facts, typed negations, English)
+    # first ran at 84.3% fully right, recall 92.2%, wrong 5.46%, then 90.0%, 94.9%, 2.14% (2026-12-02, third session)
+    ("facts_dev9.yml", 0.89, 0.94, 0.023),
+    # written blind during that session and never read: 93.7% fully right, recall 97.3%, wrong values 0.95% at its
+    # first run (the first two thresholds of the issue met, the third not)
+    ("facts_final3.yml", 0.93, 0.97, 0.010),
 ]
 
 
