@@ -171,3 +171,9 @@ def test_an_employers_unclear_question_is_offered_candidates_not_the_full_check(
     assert decided.intent == "ask_policy"
     assert {e["value"] for e in decided.entities if e["entity"] == "policy_candidate"} >= {"unemployed_hiring_subsidy"}
     assert route(normalise("帮我看看能申请什么"), "check_my_eligibility", 0.99).intent is None
+
+
+def test_what_can_i_apply_for_after_a_situation_is_the_full_check() -> None:
+    # 能申请什么 asks for the whole consultation; 能拿什么钱 for a list of the money measures
+    assert route(normalise("你好，我失业半年了，想看看能申请什么"), "check_my_eligibility", 0.95).intent is None
+    assert route(normalise("我失业了四个月，能拿什么钱"), "check_my_eligibility", 0.95).intent == "ask_policy"
