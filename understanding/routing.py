@@ -62,9 +62,9 @@ _ABOUT_IT = re.compile(
     r"|符合(条件|要求)?(吗|么|不)[?？]?$|有我的份(吗|么)?[?？]?$|我(能|可以)(吗|么)[?？]?$"
 )
 _ASKS_WHICH = re.compile(r"什么|哪些|哪个|啥|哪几")
-# words of doing something with an office (办这个是去居委还是去街道: a procedure about what was just discussed)
 # a need is stated with a word of wanting (刚出狱，想找份工作); 刚出狱，本地户口 only tells who the writer is
 _WANTS = re.compile(r"想|要|需要|希望|打算|准备|盼|求|愁")
+# words of doing something with an office (办这个是去居委还是去街道: a procedure about what was just discussed)
 _DOING = re.compile(r"办|申请|登记|认定|领|报名|手续|材料|证明|窗口|居委|街道|服务站")
 
 

@@ -14,6 +14,8 @@ People type Chinese with pinyin input methods and pick the wrong character of th
 Two more kinds are read before that: a term finished in pinyin (戒du → 戒毒, 怀yun → 怀孕), and a
 digit's homophone inside a number (四十流岁 → 四十六岁, 三是五 → 三十五, 五十穗 → 五十岁, 1年另3个月 → 1年零3个月;
 and 四十有六, which is no typo but an old way of saying 四十六); and 阳 of 阳了 (因为羊了 → 因为阳了), which is no term.
+A negation typed with a character of its sound (暂时布想找工作, 还每去登记) is read first of all, in its own step: the
+lexicon never turns a word into a negation.
 
 A common word is kept as typed, except a homophone of a status term where only the term fits (我实业三个月了 →
 我失业三个月了; 我在事业单位上班 stays).
@@ -199,7 +201,7 @@ _NUMERAL_TYPO = re.compile(
 )
 _AGE_TYPO = re.compile(rf"(?<=[0-9{_DIGIT}十])[穗碎遂](?![a-z])")
 _MONTH_TYPO = re.compile(rf"(?<=[0-9{_DIGIT}十半多]个)[越约阅悦]")  # 两个越 → 两个月
-_UNIT_TYPO = re.compile(rf"(?<=[0-9{_DIGIT}十半几])[各]|(?<=[0-9{_DIGIT}十半几])[隔](?=多?月)")  # 三各月 → 三个月
+_UNIT_TYPO = re.compile(rf"(?<=[0-9{_DIGIT}十半几])(?:各|隔(?=多?月))")  # 三各月 → 三个月
 _ZERO_TYPO = re.compile(rf"(?<=年)另(?=[0-9{_DIGIT}十]+个?月)")
 
 
@@ -217,9 +219,11 @@ _NOT_TYPO = re.compile(r"(暂时|还是|根本|现在|目前|[我也都还并就
 _NO_TYPO = re.compile(r"([还都也并我从])[每美梅煤妹](?=有|去|工作|上班|上过|找到|找着|登记|领|办|认定|结婚|读|考上)")
 
 
+def _fix_negations(text: str) -> str:
+    return _NO_TYPO.sub(r"\1没", _NOT_TYPO.sub(r"\1不", text))
+
+
 def _fix_numerals(text: str) -> str:
-    text = _NOT_TYPO.sub(r"\1不", text)
-    text = _NO_TYPO.sub(r"\1没", text)
     text = _COVID_TYPO.sub("阳", text)
     text = _TENS_AND.sub("", text)
     text = _NUMERAL_TYPO.sub(lambda m: _DIGIT_SOUNDS[m.group(0)], text)
@@ -313,7 +317,7 @@ def _candidates(n: int, ch: str) -> tuple[tuple[str, tuple[str, ...], tuple[str,
 
 def fix_typos(text: str) -> str:
     """`text` with misspelt lexicon terms replaced by the terms."""
-    text = _fix_numerals(_fix_pinyin(text))
+    text = _fix_numerals(_fix_negations(_fix_pinyin(text)))
     lengths = list(_lengths())
     terms = _terms()
     common = _common_words()
