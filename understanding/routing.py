@@ -44,7 +44,7 @@ CONTROL_INTENTS = frozenset(
     }
 )
 # intents a statement of facts may be mistaken for
-FACT_LIKE = frozenset({"nlu_fallback", "out_of_scope", "greet", "affirm", "deny", "ask_policy", "thanks"})
+FACT_LIKE = frozenset({"nlu_fallback", "out_of_scope", "greet", "affirm", "deny", "ask_policy", "thanks", "goodbye"})
 SURE = 0.6
 # a measure named, or a specific combination (who + what: 阳过 + 不招): a question about it even where DIET is sure of a
 # control intent (公司能不能规定不招阳过的人 is no 为什么, 员工阳了…能不能解除合同 no 转人工)
@@ -101,7 +101,13 @@ def _route(text: str, intent: str | None, confidence: float) -> Route:
         return Route(None, reason="payload")
     match = match_question(text)
     audience = _entities("audience", ["employer"]) if match.audience == "employer" else []
-    control = intent in CONTROL_INTENTS and confidence >= SURE
+
+    @cache
+    def states_facts() -> bool:  # read only where a branch needs it
+        return bool(read(text, as_of=_ANY_DAY).facts)
+
+    # DIET learnt its control intents from Chinese: "unemployed for 6 months, not registered yet" came out goodbye
+    control = intent in CONTROL_INTENTS and confidence >= SURE and not (intent in FACT_LIKE and states_facts())
     asked = match.question or intent == "ask_policy"  # a statement of a need (还没找到工作) is not a question
     # an employer's unclear question (我们超市招人有补贴吗) is offered its candidates: the full check is a job seeker's
     full_check = match.kind == "none" or (match.kind == "unclear" and match.audience != "employer")
@@ -122,12 +128,11 @@ def _route(text: str, intent: str | None, confidence: float) -> Route:
         return Route("ask_procedure", _entities("policy", match.policy_ids) + topic + audience, "matcher: procedure")
     if match.kind == "out_of_scope":
         return Route("out_of_scope", _entities("topic", [match.topic] if match.topic else []), "matcher: out of scope")
-    states_facts = bool(read(text, as_of=_ANY_DAY).facts)
-    if match.kind == "unclear" and (not states_facts or match.audience == "employer"):
+    if match.kind == "unclear" and (not states_facts() or match.audience == "employer"):
         return Route("ask_policy", _entities("policy_candidate", match.candidates) + audience, "matcher: unclear")
-    if states_facts and (intent in FACT_LIKE or intent is None):
+    if states_facts() and (intent in FACT_LIKE or intent is None):
         return Route("inform", audience, "reader: the message states facts")
-    if intent == "ask_procedure" and match.kind == "none" and not states_facts and not _DOING.search(text):
+    if intent == "ask_procedure" and match.kind == "none" and not states_facts() and not _DOING.search(text):
         # 周末去哪里玩好: "where" with no measure, no topic and no policy word is not about the opinion
         return Route("out_of_scope", [], "DIET's procedure without anything of the opinion")
     return Route(None, audience, "DIET")

@@ -177,3 +177,10 @@ def test_what_can_i_apply_for_after_a_situation_is_the_full_check() -> None:
     # 能申请什么 asks for the whole consultation; 能拿什么钱 for a list of the money measures
     assert route(normalise("你好，我失业半年了，想看看能申请什么"), "check_my_eligibility", 0.95).intent is None
     assert route(normalise("我失业了四个月，能拿什么钱"), "check_my_eligibility", 0.95).intent == "ask_policy"
+
+
+@pytest.mark.parametrize("intent", ["goodbye", "thanks"])
+def test_a_statement_of_facts_diet_took_for_goodbye_or_thanks_is_an_inform(intent: str) -> None:
+    text = normalise("I'm unemployed for 6 months, not registered yet, 上海戶口")
+    assert route(text, intent, 0.8).intent == "inform"
+    assert route(normalise("谢谢，再见"), intent, 0.8).intent is None  # a real goodbye stays DIET's
