@@ -89,6 +89,16 @@ _DONE_ONLY = frozenset({"registered_unemployed", "hardship_certified", "receivin
 _NOW_ONLY = frozenset({"minimum_living_allowance", "receiving_unemployment_insurance", "pregnant_or_nursing"})
 _DOUBLE_NEGATION = re.compile(r"(?:不是|并不是|也不是|倒不是|并非)(?:我|说|因为我?)?$")  # 不是我不想工作: wants to
 _TRAINEE = re.compile(r"实习|见习")
+# 低保还在申请没批下来 / 认定还在审: applied for, not (yet) so
+_PENDING = re.compile(
+    r"^[^，。]{0,3}(?:还在申请|正在申请|在申请|申请中|还在审|正在审|在审|审核中|审批中|还没批|没批|还没下来|没下来)"
+)
+# 失业登记这个事情吧… / 当兵的话: the thing as a topic of what follows, nothing said of it yet
+_AS_TOPIC = re.compile(r"^(?:这个事情?|这件事|这事儿?|的事情?|这一?块|这方面|的话)")
+# 本来想去当兵的，后来…现在不考虑了: an intention of before, given up or not said to hold now
+_FORMERLY_MEANT = re.compile(r"(?:本来|原来|原本|当初|之前|以前)[^，。]{0,2}(?:想|打算|准备|计划)[^，。]{0,4}$")
+_GAVE_UP = re.compile(r"不考虑了|不想了|不打算了|放弃了|算了|不去了|没去成|不干了|不弄了|没戏了")
+_INTENTIONS = frozenset({"enlisting", "starting_business", "wants_job"})
 _VOCATIONAL = re.compile(r"职校|技校|中职|高职|职高|中专|职业学校|职业技术学校")
 _OTHER_CERTIFICATE = re.compile(r"(?:为|了|过)?[^，。]{0,2}(?:低收入|低保|残疾|困难家庭|贫困)")
 _TOPIC_ONLY = re.compile(r"的?(?:风险|成本|门槛|太难|很难|难不难|不容易|不好做)")
@@ -225,6 +235,21 @@ def _read_phrases(clause_text: str, clause: Clause, out: Collector) -> list[_Mat
                 and re.search(r"不要我|不用我|取消|撤", clause_text)
             ):
                 continue  # 说好要录用我的公司不要我了: a job offer withdrawn, not a dismissal
+            after = clause_text[m.end :]
+            if a.value is True and not negated and _AS_TOPIC.match(after):
+                continue  # 失业登记这个事情吧: a topic
+            if a.fact in _NOW_ONLY | _DONE_ONLY and a.value is True and not negated and _PENDING.match(after):
+                out.set(a.fact, False)  # 低保还在申请: not (yet)
+                continue
+            if (
+                a.fact in _INTENTIONS
+                and a.value is True
+                and not negated
+                and _FORMERLY_MEANT.search(clause_text[: m.start])
+            ):
+                if _GAVE_UP.search(out.message):
+                    out.set(a.fact, False)  # 本来想去当兵，后来不考虑了
+                continue
             fact = FACTS[a.fact]
             if not negated:
                 weak = not a.primary or clause_text[m.start : m.end] in _BARE_WORDS
@@ -249,12 +274,16 @@ def _read_phrases(clause_text: str, clause: Clause, out: Collector) -> list[_Mat
     return matches
 
 
-def _read_message_patterns(message: str, out: Collector) -> None:
+def _read_message_patterns(message: str, all_clauses: list[Clause], out: Collector) -> None:
+    others = {c.text for c in all_clauses if c.other_person}
     for pattern in patterns():
         m = pattern.regex.search(message) if pattern.scope == "message" else None
         if not m:
             continue
         clause_start = max((b.end() for b in CLAUSE_BREAK.finditer(message, 0, m.start())), default=0)
+        following = CLAUSE_BREAK.search(message, m.start())
+        if message[clause_start : following.start() if following else len(message)].strip() in others:
+            continue  # 同事阳了被公司辞了: told of someone else
         negated = negated_before(message[clause_start:], m.start() - clause_start)
         for a in pattern.assignments:
             if not negated:
@@ -384,6 +413,8 @@ _OTHER_REGISTER = re.compile(
 _ABOUT_REGISTERING = frozenset({"registered_unemployed", "employment_status", "unemployed_months"})
 # a graduation that has happened (not 明年毕业, 快毕业, 还没毕业, 毕业后想…)
 _GRADUATED = re.compile(r"(?<!明年)(?<!后年)(?<![快要没将])毕业(?![后以之班季生])")
+_STUDYING = re.compile(r"在读|读[研大博]|[大研][一二三四]|还没毕业|上学|在校|读书|念书|毕业班|明年|快毕业|要毕业")
+_GRADUATE_WORD = re.compile(r"(?:算|是)[^，。]{0,2}大学生")
 _TO_GRADUATE = re.compile(r"(?:明年|后年|快|要|将|即将|马上)毕业")
 # 学历就是中专 / 中专毕业: the schooling the writer had, not a vocational school they were at
 _SCHOOLING_TOLD = re.compile(
@@ -440,7 +471,7 @@ def read(
     _read_workplace_closed(message, out)
     parts = [statement_part(c) if not c.other_person else "" for c in all_clauses]
     read_months(parts, message, asked, known, as_of, out)
-    _read_message_patterns(message, out)
+    _read_message_patterns(message, all_clauses, out)
     _read_echoed_questions(all_clauses, out)
     if (
         out.bare_degree
@@ -455,6 +486,13 @@ def read(
     ):
         out.facts.pop("is_college_graduate")  # 还在读书，不是毕业生: not graduating yet, nothing said of a degree
     own = "，".join(p for p in parts if p)  # what the writer says of themselves (我女儿今年大学毕业 is not)
+    if (
+        out.facts.get("employment_status") == "student"
+        and _GRADUATED.search(own)
+        and not _STUDYING.search(own)
+        and _GRADUATE_WORD.search(own)
+    ):
+        out.facts.pop("employment_status")  # 我是大专毕业的，也算大学生吧: a graduate, not a student
     if (
         "is_college_graduate" not in out.facts
         and re.search(r"(?:刚|已经|今年|去年|前年|[0-9]{2}年)[^，。]{0,3}毕业", own)

@@ -53,3 +53,32 @@ def test_the_visitor_herself_is_still_read_beside_her_husband() -> None:
 )
 def test_typed_and_english_negations_and_numbers_keep_their_value(text: str, fact: str, value: Any) -> None:
     assert facts(text).get(fact) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        ("低保还在申请，没批下来", "minimum_living_allowance", False),
+        ("就业困难人员认定还在审", "hardship_certified", False),
+        ("本来想去当兵的，后来体检没过，现在不考虑了", "enlisting", False),
+        ("本来想创业，后来没钱就算了", "starting_business", False),
+    ],
+)
+def test_applied_for_or_given_up_is_not_so(text: str, fact: str, value: Any) -> None:
+    assert facts(text).get(fact) is value
+
+
+@pytest.mark.parametrize(
+    ("text", "not_read"),
+    [
+        ("失业登记这个事情吧我一直拖着，总觉得手续麻烦", "registered_unemployed"),
+        ("同事阳了被公司辞了，我是因为部门撤了被裁的", "covid_affected_dismissal"),
+        ("我是大专毕业的，也算大学生吧", "employment_status"),
+    ],
+)
+def test_a_topic_someone_elses_case_or_a_graduates_word_states_nothing(text: str, not_read: str) -> None:
+    assert not_read not in facts(text)
+
+
+def test_the_writers_own_covid_dismissal_is_still_read() -> None:
+    assert facts("我阳了以后被公司辞了")["covid_affected_dismissal"] is True
