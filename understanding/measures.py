@@ -38,6 +38,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from rules import default_policies
+from understanding.clauses import chat_breaks
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "measures.yml"
 
@@ -79,6 +80,7 @@ _SENTENCE_PART = re.compile(r"[^,，。;；!！?？]+")
 _COORDINATOR = re.compile(r"、|以及|和|与|及|或者")
 _DENIAL = re.compile(r"[没不未无非别]")
 _CLAUSE_BREAK = re.compile(r"[,，。;；!！、\s]+")
+_ASK_BREAK = re.compile(r"[,，。;；!！?？]+")  # between the questions of a message (、 lists inside one)
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
 
@@ -868,6 +870,22 @@ def _without_intermediary(lex: Lexicon, text: str) -> str:
     return rest
 
 
+def _each_question(lex: Lexicon, text: str, audience: str) -> list[str]:
+    """What each question of a message asking several things points at (硕士毕业待业5个月了 想去中小学当老师 还没教资
+    有戏吗 另外有求职补贴吗): every question clause read with what the message tells around it (its clauses that ask
+    nothing: who asks, their situation, what they want) but without the other questions, its specific measures."""
+    parts = [repair_homophones(p, lex) for p in _ASK_BREAK.split(normalise(chat_breaks(text))) if p]
+    asking = [lex.markers["question"].found_in(p) for p in parts]
+    if sum(asking) < 2:
+        return []
+    found: list[str] = []
+    for asked in (i for i, asks in enumerate(asking) if asks):
+        told = "，".join(p for j, p in enumerate(parts) if j == asked or not asking[j])
+        scored = _score_measures(lex, _Hits(lex, told), audience, set())
+        found.extend(s.id for s in _select(scored) if s.score >= STATEMENT_MIN)
+    return found
+
+
 def _clauses(text: str) -> int:
     return sum(1 for part in _CLAUSE_BREAK.split(text) if part)
 
@@ -945,6 +963,7 @@ def match_question(text: str) -> QuestionMatch:
             pointed = {s.id for s in scored if s.score >= STATEMENT_MIN}
             more = (i for i in _coordinated(lex, clean, audience) if i in pointed)
             selected = list(_ordered([*selected, *more]))[:MAX_MEASURES]
+            selected = list(_ordered([*selected, *_each_question(lex, text, audience)]))[:MAX_MEASURES]
         return result("measure", [*selected, *one_of_them][: MAX_MEASURES + 1])
     if one_of_them and not asks:
         return result("measure", one_of_them)  # 我是残疾人，家里也困难: what the group gets
