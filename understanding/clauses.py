@@ -199,8 +199,8 @@ def negated_before(text: str, start: int) -> bool:
             continue
         if re.search(r"就|于是|所以|才|后来", between):
             return False  # 不想干了就辞职了: the negation ends where the next thing that happened begins
-        if neg == "不是" and _WHEN.search(between):
-            return False  # 不是今年毕业的（是去年）: the time is denied, not what happened
+        if neg == "不是" and (_WHEN.search(between) or re.match(r"因为|由于", between)):
+            return False  # 不是今年毕业的 / 不是因为疫情被裁的: the time or reason is denied
         return len(between) <= 6
     return False
 

@@ -91,12 +91,31 @@ _DOUBLE_NEGATION = re.compile(r"(?:不是|并不是|也不是|倒不是|并非)(
 _TRAINEE = re.compile(r"实习|见习")
 # 低保还在申请没批下来 / 认定还在审: applied for, not (yet) so
 _PENDING = re.compile(
-    r"^[^，。]{0,3}(?:还在申请|正在申请|在申请|申请中|还在审|正在审|在审|审核中|审批中|还没批|没批|还没下来|没下来)"
+    r"^[^，。]{0,3}(?:还在申请|正在申请|在申请|申请中|还在审|正在审|在审|审核中|审批中|还没批|没批|还没下来|没下来|还没办下来|"
+    r"还没落下来|没落下来|还没落|还没迁|没迁过来|还在办)"
 )
+_PENDING_FACTS = frozenset(
+    {
+        "minimum_living_allowance",
+        "receiving_unemployment_insurance",
+        "pregnant_or_nursing",
+        "registered_unemployed",
+        "hardship_certified",
+        "shanghai_hukou",
+    }
+)
+# 去年申请过低保，没批下来 / 失业金我申请了，到现在还没批: applied for; refused or not granted where the message says so
+_APPLIED_BEFORE = re.compile(r"申请(?:过|了)?$")
+_APPLIED_AFTER = re.compile(r"^[^，。]{0,2}申请(?:过|了)")
+_NOT_GRANTED = re.compile(r"没批|没通过|没下来|被拒|没拿到|没领到|没给批|不给批|驳回")
+# 差点被公司辞退 / 差点就去送外卖了: it did not happen
+_ALMOST = re.compile(r"(?:差点|差一点|险些)(?:儿)?(?:就|被|要)?[^，。]{0,2}$")
 # 失业登记这个事情吧… / 当兵的话: the thing as a topic of what follows, nothing said of it yet
-_AS_TOPIC = re.compile(r"^(?:这个事情?|这件事|这事儿?|的事情?|这一?块|这方面|的话)")
+_AS_TOPIC = re.compile(r"^(?:这个事情?|这件事|这事儿?|的事情?|这一?块|这方面|的话|的?(?:材料|手续|申请|流程|条件))")
 # 本来想去当兵的，后来…现在不考虑了: an intention of before, given up or not said to hold now
-_FORMERLY_MEANT = re.compile(r"(?:本来|原来|原本|当初|之前|以前)[^，。]{0,2}(?:想|打算|准备|计划)[^，。]{0,4}$")
+_FORMERLY_MEANT = re.compile(
+    r"(?:本来|原来|原本|当初|之前|以前)(?:是)?[^，。]{0,2}(?:想|打算|准备|计划|要)[^，。]{0,4}$"
+)
 _GAVE_UP = re.compile(r"不考虑了|不想了|不打算了|放弃了|算了|不去了|没去成|不干了|不弄了|没戏了")
 _INTENTIONS = frozenset({"enlisting", "starting_business", "wants_job"})
 _VOCATIONAL = re.compile(r"职校|技校|中职|高职|职高|中专|职业学校|职业技术学校")
@@ -238,9 +257,20 @@ def _read_phrases(clause_text: str, clause: Clause, out: Collector) -> list[_Mat
             after = clause_text[m.end :]
             if a.value is True and not negated and _AS_TOPIC.match(after):
                 continue  # 失业登记这个事情吧: a topic
-            if a.fact in _NOW_ONLY | _DONE_ONLY and a.value is True and not negated and _PENDING.match(after):
-                out.set(a.fact, False)  # 低保还在申请: not (yet)
+            if a.fact in _PENDING_FACTS and a.value is True and not negated and _PENDING.match(after):
+                out.set(a.fact, False)  # 低保还在申请 / 上海户口还没落下来: not (yet)
                 continue
+            if (
+                a.fact in _PENDING_FACTS
+                and a.value is True
+                and not negated
+                and (_APPLIED_BEFORE.search(clause_text[: m.start]) or _APPLIED_AFTER.match(after))
+            ):
+                if _NOT_GRANTED.search(out.message):
+                    out.set(a.fact, False)  # 申请过低保，没批下来
+                continue  # 申请了失业金: applied for, not said to be granted
+            if a.value is not False and not negated and _ALMOST.search(clause_text[: m.start]):
+                continue  # 差点被公司辞退: it did not happen
             if (
                 a.fact in _INTENTIONS
                 and a.value is True
@@ -267,6 +297,8 @@ def _read_phrases(clause_text: str, clause: Clause, out: Collector) -> list[_Mat
                 and not re.search(r"创业|自己干|自己做", clause_text[m.start : m.end])
             ):
                 continue  # 没开店 / 不是个体户: no business now, nothing said of starting one (不想创业 is)
+            elif a.fact == "is_college_graduate" and a.value is True and clause_text[m.start : m.end] in _BARE_WORDS:
+                continue  # 不是本科，是大专: a degree denied is not every degree denied
             elif fact.type == "bool":
                 out.set(a.fact, not a.value)
             elif fact.type == "list":
@@ -424,6 +456,37 @@ _SCHOOLING_TOLD = re.compile(
 _STOPPED_SCHOOL = re.compile(r"(?:现在|已经|早就|早)(?:不|没|没有)(?:读|上学|念|在读|上)(?:了|书)?")
 
 
+# the thing named before, then 到现在也没办 / 还没批下来 / 一分钱也没拿到: not done (yet)
+_NOT_DONE_KEYS = {
+    "registered_unemployed": re.compile(r"失业登记|登记失业|办登记|去登记"),
+    "hardship_certified": re.compile(r"认定"),
+    "receiving_unemployment_insurance": re.compile(r"失业金|失业保险金|失业保险待遇"),
+}
+_NOT_DONE = re.compile(
+    r"(?:到现在|至今|现在|目前|一直|迟迟|还|也|都)[^，。？?]{0,4}(?:没|没有|未)(?:去|能)?"
+    r"(?:办|弄|做|登记|认定|批|下来|拿到|领到|申请|落实)"
+)
+
+
+def _read_not_done(message: str, all_clauses: list[Clause], out: Collector) -> None:
+    """失业登记这个事情吧我一直拖着…到现在也还没有去办 / 就业困难人员的认定还没办下来 / 想申请失业金但还没申请: a
+    step named, then said in the writer's own clause not to be done, is not done."""
+    for fact, key in _NOT_DONE_KEYS.items():
+        if fact in out.facts:
+            continue
+        named = key.search(message)
+        if not named:
+            continue
+        for clause in all_clauses:
+            if clause.other_person or clause.question:
+                continue
+            at = message.find(clause.text)
+            undone = _NOT_DONE.search(clause.text)
+            if undone and at >= 0 and at + undone.start() >= named.start():
+                out.set(fact, False)
+                break
+
+
 def read(
     text: str,
     *,
@@ -502,6 +565,7 @@ def read(
         out.set("is_college_graduate", True)  # 今年刚毕业，大学是在老家读的: the degree told in another clause
     _read_me_too(all_clauses, out)
     _read_no_longer(all_clauses, out)
+    _read_not_done(message, all_clauses, out)
     if (
         _VOCATIONAL.search(own)
         and _STOPPED_SCHOOL.search(own)

@@ -82,3 +82,35 @@ def test_a_topic_someone_elses_case_or_a_graduates_word_states_nothing(text: str
 
 def test_the_writers_own_covid_dismissal_is_still_read() -> None:
     assert facts("我阳了以后被公司辞了")["covid_affected_dismissal"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        ("去年申请过低保，后来没批下来", "minimum_living_allowance", False),
+        ("上海户口还没落下来，在上海住了三年", "shanghai_hukou", False),
+        ("我原来是要去当兵的，后来没去成", "enlisting", False),
+        ("登记失业这事我一直拖着，到现在也没去办", "registered_unemployed", False),
+        ("困难人员认定的材料交了，认定到现在还没批", "hardship_certified", False),
+        ("我不是因为隔离被裁的，是公司效益不好", "employment_status", "unemployed"),
+        ("我不是因为隔离被裁的，是公司效益不好", "covid_affected_dismissal", False),
+        ("不是研究生，是大专学历", "is_college_graduate", True),
+        ("I got laid off last month, never received 失业金", "receiving_unemployment_insurance", False),
+    ],
+)
+def test_not_granted_not_done_and_a_denied_reason(text: str, fact: str, value: Any) -> None:
+    assert facts(text).get(fact) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "not_read"),
+    [
+        ("差一点被裁了，最后还是留下来了", "employment_status"),
+        ("想了解一下灵活就业的政策", "wants_job"),
+        ("领导想让我换个岗位", "wants_job"),
+        ("我在停薪留职", "employment_status"),
+        ("失业金申请了，等通知", "receiving_unemployment_insurance"),
+    ],
+)
+def test_what_almost_happened_or_was_only_applied_for_states_nothing(text: str, not_read: str) -> None:
+    assert not_read not in facts(text)
