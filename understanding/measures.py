@@ -39,6 +39,7 @@ from rapidfuzz.distance import Levenshtein
 
 from rules import default_policies
 from understanding.clauses import chat_breaks
+from understanding.english import to_chinese
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "measures.yml"
 
@@ -897,7 +898,7 @@ def _ordered(ids: Iterable[str]) -> tuple[str, ...]:
 def match_question(text: str) -> QuestionMatch:
     """The kind of question `text` is and the catalogue measure(s) it is about (see QuestionMatch)."""
     lex = lexicon()
-    clean = normalise(text or "")
+    clean = normalise(to_chinese(text or ""))
     if not clean:
         return QuestionMatch("none")
     clean = repair_homophones(clean, lex)
