@@ -81,7 +81,7 @@ _SENTENCE_PART = re.compile(r"[^,，。;；!！?？]+")
 _COORDINATOR = re.compile(r"、|以及|和|与|及|或者")
 _DENIAL = re.compile(r"[没不未无非别]")
 _CLAUSE_BREAK = re.compile(r"[,，。;；!！、\s]+")
-_ASK_BREAK = re.compile(r"[,，。;；!！?？]+")  # between the questions of a message (、 lists inside one)
+_ASK_PART = re.compile(r"[^,，。;；!！?？]+[?？]?")  # each question of a message with its mark
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CONCEPT_NAME = re.compile(r"[a-z][a-z_]*")  # an inline word list is Chinese or has a |; a bare name must exist
 
@@ -875,7 +875,7 @@ def _each_question(lex: Lexicon, text: str, audience: str) -> list[str]:
     """What each question of a message asking several things points at (硕士毕业待业5个月了 想去中小学当老师 还没教资
     有戏吗 另外有求职补贴吗): every question clause read with what the message tells around it (its clauses that ask
     nothing: who asks, their situation, what they want) but without the other questions, its specific measures."""
-    parts = [repair_homophones(p, lex) for p in _ASK_BREAK.split(normalise(chat_breaks(text))) if p]
+    parts = [repair_homophones(m.group(), lex) for m in _ASK_PART.finditer(normalise(chat_breaks(text)))]
     asking = [lex.markers["question"].found_in(p) for p in parts]
     if sum(asking) < 2:
         return []
