@@ -115,7 +115,15 @@ def test_someone_speaking_for_a_company_is_an_employer(text: str) -> None:
     assert match_question(text).audience == "employer"
 
 
-@pytest.mark.parametrize("text", ["公司把我辞退了，失业金怎么领", "我被公司裁了有什么补贴吗", "应届生有什么补贴"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公司把我辞退了，失业金怎么领",
+        "我被公司裁了有什么补贴吗",
+        "应届生有什么补贴",
+        "在工地上打工 老板跑了 工钱也没给 有没有人管",  # the writer's boss, not the writer
+    ],
+)
 def test_a_job_seeker_is_a_person(text: str) -> None:
     assert match_question(text).audience == "person"
 
