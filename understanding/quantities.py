@@ -67,6 +67,8 @@ _YEAR_FORMS = (
     re.compile(r"(?P<y>(?:19|20)?[0-9]{2})\s*(?:届|界)"),
     re.compile(r"(?P<y>(?:19|20)[0-9]{2}|[0-9]{2}|[一二〇零三四五六七八九]{2,4})年[^，。]{0,12}毕业(?!班)"),
     re.compile(r"毕业于(?P<y>(?:19|20)[0-9]{2})"),
+    # graduated from 复旦 last year: English order, the year after the college
+    re.compile(r"毕业于[^，。]{1,12}?(?P<y>今年|去年|前年|(?:19|20)[0-9]{2}年?)"),
     re.compile(r"(?P<y>(?:19|20)[0-9]{2})\s*(?:毕业生|毕业)"),
     re.compile(r"(?P<y>今年|去年|前年|明年|后年)(?:[^，。]{0,12})毕业(?!班)"),
 )

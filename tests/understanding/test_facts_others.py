@@ -96,6 +96,7 @@ def test_the_writers_own_covid_dismissal_is_still_read() -> None:
         ("我不是因为隔离被裁的，是公司效益不好", "covid_affected_dismissal", False),
         ("不是研究生，是大专学历", "is_college_graduate", True),
         ("I got laid off last month, never received 失业金", "receiving_unemployment_insurance", False),
+        ("graduated from 华东师大 last year, still looking for a job", "graduation_year", 2021),
     ],
 )
 def test_not_granted_not_done_and_a_denied_reason(text: str, fact: str, value: Any) -> None:
