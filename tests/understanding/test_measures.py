@@ -447,3 +447,8 @@ def test_a_member_can_hold_on_two_conditions(tmp_path: Path) -> None:
     assert member.holds(hits)
     assert not member.holds(measures._Hits(lex, "退捕渔民想开个饭馆，先学门技术"))
     assert not member.holds(measures._Hits(lex, "退捕渔民有什么政策"))
+
+
+@pytest.mark.parametrize("text", ["就业困难人员能去哪些政府安排的岗位？", "失业了可以去哪几种公益岗"])
+def test_which_posts_one_can_go_to_is_no_procedure(text: str) -> None:
+    assert match_question(text).kind != "procedure"  # 去哪些岗位 asks which posts, not where to go
