@@ -827,6 +827,9 @@ def _as_one_of_them(lex: Lexicon, hits: _Hits, audience: str, told: bool = False
         return []
     if not hits("hardship_self") and not (hits("older_unemployed") and hits("unemployed")):
         return []
+    if hits("hardship_self") and hits("job_search") and not hits("flexible_work"):
+        # one of the groups, out of work and looking: 四(三)'s 托底安置 posts too (not from an age alone)
+        return ["hardship_subsidies", "public_welfare_post"]
     return ["hardship_subsidies"]
 
 
