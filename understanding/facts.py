@@ -94,16 +94,7 @@ _PENDING = re.compile(
     r"^[^，。]{0,3}(?:还在申请|正在申请|在申请|申请中|还在审|正在审|在审|审核中|审批中|还没批|没批|还没下来|没下来|还没办下来|"
     r"还没落下来|没落下来|还没落|还没迁|没迁过来|还在办)"
 )
-_PENDING_FACTS = frozenset(
-    {
-        "minimum_living_allowance",
-        "receiving_unemployment_insurance",
-        "pregnant_or_nursing",
-        "registered_unemployed",
-        "hardship_certified",
-        "shanghai_hukou",
-    }
-)
+_PENDING_FACTS = _NOW_ONLY | _DONE_ONLY | {"shanghai_hukou"}
 # 去年申请过低保，没批下来 / 失业金我申请了，到现在还没批: applied for; refused or not granted where the message says so
 _APPLIED_BEFORE = re.compile(r"申请(?:过|了)?$")
 _APPLIED_AFTER = re.compile(r"^[^，。]{0,2}申请(?:过|了)")
@@ -254,29 +245,20 @@ def _read_phrases(clause_text: str, clause: Clause, out: Collector) -> list[_Mat
                 and re.search(r"不要我|不用我|取消|撤", clause_text)
             ):
                 continue  # 说好要录用我的公司不要我了: a job offer withdrawn, not a dismissal
-            after = clause_text[m.end :]
-            if a.value is True and not negated and _AS_TOPIC.match(after):
-                continue  # 失业登记这个事情吧: a topic
-            if a.fact in _PENDING_FACTS and a.value is True and not negated and _PENDING.match(after):
-                out.set(a.fact, False)  # 低保还在申请 / 上海户口还没落下来: not (yet)
-                continue
-            if (
-                a.fact in _PENDING_FACTS
-                and a.value is True
-                and not negated
-                and (_APPLIED_BEFORE.search(clause_text[: m.start]) or _APPLIED_AFTER.match(after))
-            ):
-                if _NOT_GRANTED.search(out.message):
-                    out.set(a.fact, False)  # 申请过低保，没批下来
-                continue  # 申请了失业金: applied for, not said to be granted
-            if a.value is not False and not negated and _ALMOST.search(clause_text[: m.start]):
+            before, after = clause_text[: m.start], clause_text[m.end :]
+            if a.value is True and not negated:
+                if _AS_TOPIC.match(after):
+                    continue  # 失业登记这个事情吧: a topic
+                if a.fact in _PENDING_FACTS and _PENDING.match(after):
+                    out.set(a.fact, False)  # 低保还在申请 / 上海户口还没落下来: not (yet)
+                    continue
+                if a.fact in _PENDING_FACTS and (_APPLIED_BEFORE.search(before) or _APPLIED_AFTER.match(after)):
+                    if _NOT_GRANTED.search(out.message):
+                        out.set(a.fact, False)  # 申请过低保，没批下来
+                    continue  # 申请了失业金: applied for, not said to be granted
+            if a.value is not False and not negated and _ALMOST.search(before):
                 continue  # 差点被公司辞退: it did not happen
-            if (
-                a.fact in _INTENTIONS
-                and a.value is True
-                and not negated
-                and _FORMERLY_MEANT.search(clause_text[: m.start])
-            ):
+            if a.value is True and not negated and a.fact in _INTENTIONS and _FORMERLY_MEANT.search(before):
                 if _GAVE_UP.search(out.message):
                     out.set(a.fact, False)  # 本来想去当兵，后来不考虑了
                 continue

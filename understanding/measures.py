@@ -878,7 +878,7 @@ def _each_question(lex: Lexicon, text: str, audience: str) -> list[str]:
     """What each question of a message asking several things points at (硕士毕业待业5个月了 想去中小学当老师 还没教资
     有戏吗 另外有求职补贴吗): every question clause read with what the message tells around it (its clauses that ask
     nothing: who asks, their situation, what they want) but without the other questions, its specific measures."""
-    parts = [repair_homophones(m.group(), lex) for m in _ASK_PART.finditer(normalise(chat_breaks(text)))]
+    parts = _ASK_PART.findall(repair_homophones(normalise(chat_breaks(text)), lex))
     asking = [lex.markers["question"].found_in(p) for p in parts]
     if sum(asking) < 2:
         return []
